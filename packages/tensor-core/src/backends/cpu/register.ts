@@ -1,0 +1,30 @@
+// Registers the cpu backend and its kernels. This file (and index.ts, which imports it) is the
+// package's only side effect.
+import type { KernelFunc } from '../../backend.js';
+import { registerBackend, registerKernel } from '../../engine.js';
+import type { KernelName } from '../../kernel-names.js';
+import { createCpuBackend } from './backend.js';
+import { elementwiseKernels } from './elementwise.js';
+import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
+import { broadcastToKernel, concatKernel, padKernel, sliceKernel, transposeKernel } from './layout.js';
+import { batchMatMulKernel } from './matmul.js';
+import { reduceKernels } from './reduce.js';
+
+/** Every cpu kernel (Reshape is the engine's own view kernel, shared by all backends). */
+export const cpuKernels = [
+  ...elementwiseKernels(),
+  ...reduceKernels(),
+  ['BatchMatMul', batchMatMulKernel],
+  ['Transpose', transposeKernel],
+  ['BroadcastTo', broadcastToKernel],
+  ['Slice', sliceKernel],
+  ['Pad', padKernel],
+  ['Concat', concatKernel],
+  ['Gather', gatherKernel],
+  ['ScatterAdd', scatterAddKernel],
+  ['IndexSelect', indexSelectKernel],
+  ['IndexAdd', indexAddKernel],
+] as [KernelName, KernelFunc][];
+
+registerBackend('cpu', createCpuBackend, 1);
+for (const [kernelName, kernelFunc] of cpuKernels) registerKernel({ kernelName, backendName: 'cpu', kernelFunc });

@@ -1,0 +1,54 @@
+/**
+ * @qkv/tensor-core — tensors, PyTorch-named ops with broadcasting, reverse-mode autograd, the kernel
+ * registry and the reference `cpu` backend.
+ *
+ * Shape legend used across qkv: B batch · T target length · S source length · E/C embed dim ·
+ * H heads · D = E / H · V vocabulary.
+ */
+import './backends/cpu/register.js';
+
+export { Tensor } from './tensor.js';
+export type { NestedArray, TensorLike } from './tensor.js';
+export type { DType, TypedArray } from './dtype.js';
+export { promoteTypes, bytesPerElement } from './dtype.js';
+export * from './errors.js';
+export { broadcastShapes, normalizeDim, sizeOf, stridesOf } from './shape.js';
+export type { Attrs, Backend, BackendFactory, KernelConfig, KernelFunc, KernelOutput, TensorInfo } from './backend.js';
+export { Storage } from './backend.js';
+export { allKernelNames, binaryKernels, unaryKernels } from './kernel-names.js';
+export type { DifferentiableKernel, KernelName } from './kernel-names.js';
+export {
+  activeBackend,
+  backendInstance,
+  findBackendAsync,
+  getBackend,
+  getKernel,
+  isGradEnabled,
+  keep,
+  listBackends,
+  makeTensor,
+  memory,
+  noGrad,
+  ready,
+  registerBackend,
+  registerKernel,
+  runKernel,
+  setBackend,
+  tidy,
+} from './engine.js';
+export type { MemoryInfo, TensorContainer } from './engine.js';
+export { grad, valueAndGrad } from './autograd/functional.js';
+export type { GradContext, GradFunc, GradNode } from './autograd/tape.js';
+export { cpuKernels } from './backends/cpu/register.js';
+export { gemm as cpuGemm } from './backends/cpu/matmul.js';
+export * from './ops/creation.js';
+export * from './ops/random.js';
+export * from './ops/unary.js';
+export * from './ops/binary.js';
+export * from './ops/reduce.js';
+export * from './ops/softmax.js';
+export * from './ops/matmul.js';
+export * from './ops/shape-ops.js';
+export * from './ops/index-ops.js';
+export * from './ops/norm.js';
+export { clone, detach, item, sumToShape } from './ops/util.js';

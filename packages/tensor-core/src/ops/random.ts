@@ -1,0 +1,159 @@
+// Seeded random numbers: a xoshiro128** generator with serialisable state, and the random ops.
+import { allocArray } from '../dtype.js';
+import type { DType } from '../dtype.js';
+import { makeTensor } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { checkShape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import type { CreateOptions } from './creation.js';
+
+/**
+ * A seedable pseudo-random generator (xoshiro128**, seeded through splitmix32). Its state can be
+ * saved in a checkpoint and restored, so a resumed run draws the same numbers.
+ * @example const g = new Generator(42); g.next() // uniform in [0, 1)
+ */
+export class Generator {
+  private s = new Uint32Array(4);
+  private spareNormal: number | null = null;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds the generator. */
+  manualSeed(seed: number): this {
+    let x = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    }
+    this.spareNormal = null;
+    return this;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
+    const t = (s[1]! << 9) >>> 0;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
+    return result;
+  }
+
+  /** A uniform float in [0, 1) with 32 random bits. */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** A standard normal sample (Box–Muller, the second value cached). */
+  normal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** The state, for checkpoints. */
+  getState(): number[] {
+    return [...this.s, this.spareNormal === null ? NaN : this.spareNormal];
+  }
+
+  /** Restores a state from `getState()`. */
+  setState(state: readonly number[]): this {
+    if (state.length !== 5) throw new ValueError(`Generator.setState: expected 5 numbers, got ${state.length}`);
+    for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
+    this.spareNormal = Number.isNaN(state[4]) ? null : state[4]!;
+    return this;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+const DEFAULT_KEY = Symbol.for('@qkv/tensor-core/default-generator');
+const holder = globalThis as unknown as Record<symbol, Generator | undefined>;
+
+/** The generator used when an op is not given one. */
+export function defaultGenerator(): Generator {
+  return (holder[DEFAULT_KEY] ??= new Generator(0));
+}
+
+/**
+ * Seeds the default generator (PyTorch's `torch.manual_seed`).
+ * @example manualSeed(42)
+ */
+export function manualSeed(seed: number): void {
+  defaultGenerator().manualSeed(seed);
+}
+
+/** Options of the random ops. */
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+function fill(shape: readonly number[], dtype: DType, draw: () => number, options: RandomOptions): Tensor {
+  const s = checkShape('random', shape);
+  const out = allocArray(dtype, sizeOf(s));
+  for (let i = 0; i < out.length; i++) out[i] = draw();
+  const t = makeTensor(out, s, dtype);
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/**
+ * Uniform samples in [0, 1). @example rand([2, 3], { generator: new Generator(1) })
+ */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator();
+  return fill(shape, 'float32', () => g.next(), options);
+}
+
+/** Standard normal samples. @example randn([4, 4]) */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator();
+  return fill(shape, 'float32', () => g.normal(), options);
+}
+
+/**
+ * Uniform integers in [low, high) (`torch.randint`), int32.
+ * @example randint(0, 10, [5])
+ */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new ValueError(`randint: need integers low < high, got ${low} and ${high}`);
+  }
+  const g = options.generator ?? defaultGenerator();
+  return fill(shape, 'int32', () => low + Math.floor(g.next() * (high - low)), { ...options, requiresGrad: false });
+}
+
+/**
+ * A random permutation of 0..n-1 (Fisher–Yates), int32.
+ * @example randperm(5)
+ */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}`);
+  const g = options.generator ?? defaultGenerator();
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(g.next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return makeTensor(out, [n], 'int32');
+}
