@@ -68,7 +68,7 @@ export function mergeByHeap(input: number[], { ranks, merged }: MergeTable): num
     next[left] = next[right]!;
     if (next[right]! >= 0) prev[next[right]!] = left;
     if (prev[left]! >= 0) pushPair(prev[left]!);
-    if (next[left]! >= 0) pushPair(left);
+    if (next[left] >= 0) pushPair(left);
   }
   const out: number[] = [];
   for (let i = 0; i >= 0; i = next[i]!) out.push(ids[i]!);
