@@ -6,7 +6,8 @@ import { mergeIds, PAIR_STRIDE, type MergeTable } from './merge.js';
 import { codePointAt, encodeUtf8, utf8Length } from './utf8.js';
 
 const CACHE_LIMIT = 100_000;
-const utf8Decoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is text, not a byte-order mark to drop.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /**
