@@ -90,7 +90,7 @@ describe('attentionHeatmap', () => {
   it('prints values in cells on request, in a colour readable on the fill', () => {
     const root = parseSvg(attentionHeatmap({ shape: [1, 2], data: [0, 1] }, { showValues: true, domain: [0, 1] }));
     const values = findAll(byClass(root, 'qkv-values'), (e) => e.name === 'text');
-    expect(values.map(textOf)).toEqual(['0', '1']);
+    expect(values.map(textOf)).toEqual(['0.00', '1.00']);
     expect(values.map((v) => v.attrs.fill)).toEqual(['#ffffff', '#000000']); // dark purple, light yellow
   });
 

@@ -4,6 +4,7 @@ import { displayWidth, stripAnsi, terminalHeatmap } from '../src/index.js';
 import { hexOf } from './helpers/svg.js';
 
 const w = { shape: [2, 3], data: [0, 0.5, 1, 1, 0.5, 0] };
+const ESC = String.fromCharCode(27);
 
 function rgbOf(hex: string): string {
   const n = parseInt(hex.slice(1), 16);
@@ -14,7 +15,7 @@ describe('terminalHeatmap', () => {
   it('paints each cell as two columns of 24-bit background colour from the colour map', () => {
     const out = terminalHeatmap(w, { yLabels: ['a', 'b'], colorBar: false });
     const first = out.split('\n')[0]!;
-    const colours = [...first.matchAll(/\x1b\[48;2;([\d;]+)m {2}\x1b\[0m/g)].map((m) => m[1]);
+    const colours = [...first.matchAll(new RegExp(`${ESC}\\[48;2;([\\d;]+)m {2}${ESC}\\[0m`, 'g'))].map((m) => m[1]);
     expect(colours).toEqual([0, 0.5, 1].map((t) => rgbOf(hexOf(interpolateYlGnBu(t)))));
   });
 
@@ -27,7 +28,7 @@ describe('terminalHeatmap', () => {
 
   it('falls back to shade characters without colour, and to the 256-colour cube', () => {
     expect(stripAnsi(terminalHeatmap(w, { color: 'none', colorBar: false })).split('\n')[0]).toBe('0   ▒▒██');
-    expect(terminalHeatmap(w, { color: '256' })).toMatch(/\x1b\[48;5;\d+m/);
+    expect(terminalHeatmap(w, { color: '256' })).toMatch(new RegExp(`${ESC}\\[48;5;\\d+m`));
   });
 
   it('ends with a colour bar giving the domain, and pools wide inputs', () => {

@@ -132,7 +132,7 @@ export function toVector(input: ArrayInput | ArrayLike<number>, fn: string): Flo
     return Float64Array.from(input as ArrayLike<number>, Number);
   }
   if (Array.isArray(input) && input.every((v) => typeof v === 'number')) {
-    return Float64Array.from(input as number[]);
+    return Float64Array.from(input);
   }
   const dense = toDense(input as ArrayInput, fn);
   const nonUnit = dense.shape.filter((d) => d !== 1);

@@ -71,8 +71,9 @@ export function canvasHeatmap(container: HTMLElement, weights: ArrayInput, optio
   if (!ctx) throw new Error(`${fn}: this browser gave no 2D canvas context`);
   const image = ctx.createImageData(cols, rows);
 
-  const labelWidth = Math.max(...yLabels.map((s) => estimateTextWidth(s, fontSize))) + 8;
-  const labelHeight = Math.max(...xLabels.map((s) => estimateTextWidth(s, fontSize))) + 8;
+  // whole pixels, so the grid starts on a device pixel and clientX maps to cells exactly
+  const labelWidth = Math.ceil(Math.max(...yLabels.map((s) => estimateTextWidth(s, fontSize))) + 8);
+  const labelHeight = Math.ceil(Math.max(...xLabels.map((s) => estimateTextWidth(s, fontSize))) + 8);
   const element = styled('div', { display: 'inline-grid', gridTemplateColumns: `${labelWidth}px auto auto`, gap: '0 12px', fontFamily: 'system-ui, "Noto Sans CJK KR", sans-serif', color: '#222', userSelect: 'none' });
   element.className = 'qkv-canvas-heatmap';
   const grid = styled('div', { position: 'relative', width: `${cols * cell}px`, height: `${rows * cell}px`, cursor: 'crosshair' });

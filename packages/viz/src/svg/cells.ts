@@ -22,7 +22,7 @@ export interface CellOptions {
 
 /**
  * One `<rect>` per cell, row-major (cell (i, j) at x + j·w, y + i·h), in a `<g class="qkv-cells">`.
- * Values print with the same 3-significant-digit format as the colour bar, in black or white
+ * Values print with two decimals, in black or white
  * depending on the cell's luminance.
  */
 export function renderCells(m: Matrix, o: CellOptions): string {
@@ -44,6 +44,11 @@ export function renderCells(m: Matrix, o: CellOptions): string {
   return parts.join('');
 }
 
+/** Two decimals, as seaborn's `annot=True, fmt='.2f'`, so values fit their cells. */
+export function formatCellValue(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(2) : formatNumber(v);
+}
+
 function renderValues(m: Matrix, o: CellOptions): string {
   const parts: string[] = ['<g class="qkv-values" text-anchor="middle" dominant-baseline="central">'];
   for (let i = 0; i < m.rows; i++) {
@@ -52,7 +57,7 @@ function renderValues(m: Matrix, o: CellOptions): string {
       const fill = Number.isFinite(v) ? textColorOn(o.scale.rgb(v)) : '#000000';
       const x = num(o.x + (j + 0.5) * o.cellWidth);
       const y = num(o.y + (i + 0.5) * o.cellHeight);
-      parts.push(`<text x="${x}" y="${y}" font-size="${o.fontSize}" fill="${fill}">${escapeXml(formatNumber(v))}</text>`);
+      parts.push(`<text x="${x}" y="${y}" font-size="${o.fontSize}" fill="${fill}">${escapeXml(formatCellValue(v))}</text>`);
     }
   }
   parts.push('</g>');

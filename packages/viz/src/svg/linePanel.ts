@@ -34,7 +34,7 @@ interface Points {
 
 function readSeries(series: readonly LineSeries[], logY: boolean, fn: string): Points[] {
   return series.map((s, k) => {
-    const ys = toVector(s.y as ArrayInput, fn);
+    const ys = toVector(s.y, fn);
     const xs = s.x ? Float64Array.from(s.x) : Float64Array.from(ys, (_, i) => i);
     if (xs.length !== ys.length) throw new RangeError(`${fn}: series '${s.name}' has ${xs.length} x values and ${ys.length} y values`);
     if (logY) ys.forEach((v, i) => (ys[i] = v > 0 ? v : NaN));
