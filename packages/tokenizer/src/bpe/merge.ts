@@ -46,6 +46,7 @@ export function mergeByScan(ids: number[], { ranks, merged }: MergeTable): numbe
 /** O(n log n): a min-heap of (rank, position) over a doubly linked list, stale entries skipped. */
 export function mergeByHeap(input: number[], { ranks, merged }: MergeTable): number[] {
   const n = input.length;
+  if (n < 2) return [...input];
   const ids = Int32Array.from(input);
   const next = Int32Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
   const prev = Int32Array.from({ length: n }, (_, i) => i - 1);
