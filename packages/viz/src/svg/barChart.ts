@@ -41,9 +41,10 @@ export function barChart(categories: readonly string[], series: readonly BarSeri
   for (const s of series) {
     if (s.values.length !== categories.length) throw new RangeError(`${fn}: series '${s.name}' needs ${categories.length} values (one per category), got ${s.values.length}`);
   }
-  const width = options.width ?? Math.max(360, 90 + categories.length * (series.length * 26 + 24));
-  const height = options.height ?? 320;
   const fontSize = options.fontSize ?? 11;
+  const titleWidth = options.title ? estimateTextWidth(options.title, fontSize * 1.4) + 16 : 0;
+  const width = options.width ?? Math.max(360, titleWidth, 90 + categories.length * (series.length * 26 + 24));
+  const height = options.height ?? 320;
   const titleHeight = options.title ? fontSize * 1.4 + 12 : 4;
   const legendHeight = series.length > 1 ? fontSize + 12 : 0;
   const top = titleHeight + legendHeight + 8;

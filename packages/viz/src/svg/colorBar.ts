@@ -37,7 +37,7 @@ export function colorBar(scale: ColorScale, layout: ColorBarLayout): string {
   const gradient = el('linearGradient', { id: gradientId, x1: 0, y1: 0, x2: 0, y2: 1 }, stops.join(''));
   const yOf = (v: number): number => y + height - ((v - d0) / (d1 - d0)) * height;
   const inner = niceTicks(d0, d1, Math.max(2, Math.floor(height / 40))).filter(
-    (t) => Math.abs(yOf(t) - yOf(d0)) > fontSize && Math.abs(yOf(t) - yOf(d1)) > fontSize,
+    (t) => Math.abs(yOf(t) - yOf(d0)) > fontSize * 1.5 && Math.abs(yOf(t) - yOf(d1)) > fontSize * 1.5,
   );
   const ticks = [d0, ...inner, d1].map((v) => {
     const ty = yOf(v);
