@@ -13,6 +13,8 @@ export function qkvVitest(overrides = {}) {
         environment: 'node',
         testTimeout: 60_000,
         pool: 'forks',
+        // artifacts/vitest.json feeds the one-line summary printed by `npm test`
+        reporters: ['default', ['json', { outputFile: 'artifacts/vitest.json' }]],
       },
     }),
     overrides,

@@ -152,6 +152,7 @@ export class Tensor {
   relu(): Tensor { return ops.relu(this); }
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return ops.gelu(this, approximate); }
   silu(): Tensor { return ops.silu(this); }
+  erf(): Tensor { return ops.erf(this); }
   sin(): Tensor { return ops.sin(this); }
   cos(): Tensor { return ops.cos(this); }
   square(): Tensor { return ops.mul(this, this); }

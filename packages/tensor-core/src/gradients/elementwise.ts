@@ -81,11 +81,11 @@ export const binaryGradients = {
   ],
   // max: dy goes to the larger input; ties split it in half (as PyTorch)
   Maximum: (dy, { inputs: [a, b] }) => {
-    const share = where(a!.eq(b!), 0.5, where(a!.gt(b!), 1, 0));
+    const share = a!.eq(b!).float().mul(0.5).add(a!.gt(b!).float());
     return [sumToShape(dy.mul(share), a!.shape), sumToShape(dy.mul(share.neg().add(1)), b!.shape)];
   },
   Minimum: (dy, { inputs: [a, b] }) => {
-    const share = where(a!.eq(b!), 0.5, where(a!.lt(b!), 1, 0));
+    const share = a!.eq(b!).float().mul(0.5).add(a!.lt(b!).float());
     return [sumToShape(dy.mul(share), a!.shape), sumToShape(dy.mul(share.neg().add(1)), b!.shape)];
   },
 } satisfies Record<DiffBinary, GradFunc>;

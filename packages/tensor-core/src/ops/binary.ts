@@ -1,6 +1,6 @@
 // Element-wise functions of two tensors with NumPy/PyTorch broadcasting and type promotion.
 import { runKernel } from '../engine.js';
-import { DTypeError, ValueError } from '../errors.js';
+import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import type { BinaryKernel } from '../kernel-names.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -87,7 +87,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be bool, got ${mask.dtype}`);
   const out = broadcastShapes('maskedFill', x.shape, mask.shape);
   if (out.length !== x.ndim || out.some((d, i) => d !== x.shape[i])) {
-    throw new ValueError(`maskedFill: mask of shape [${mask.shape.join(',')}] must broadcast to the input's shape [${x.shape.join(',')}]`);
+    throw new ShapeError(`maskedFill: mask of shape [${mask.shape.join(',')}] must broadcast to the input's shape [${x.shape.join(',')}]`);
   }
   return runKernel('Where', [mask, scalarTensor(value, x.dtype), x]);
 }

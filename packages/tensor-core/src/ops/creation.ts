@@ -49,12 +49,12 @@ export function tensor(
     flat = [values];
     shape = [];
   } else if (ArrayBuffer.isView(values) || (!Array.isArray(values) && typeof values === 'object')) {
-    flat = values as ArrayLike<number>;
+    flat = values;
     shape = options.shape ? checkShape('tensor', options.shape) : [flat.length];
   } else {
     const out: (number | boolean)[] = [];
     shape = [];
-    flatten(values as NestedArray, shape, out, 0);
+    flatten(values, shape, out, 0);
     if (out.length === 0 && shape.length === 0) shape = [0];
     flat = out;
     if (options.shape) shape = checkShape('tensor', options.shape);

@@ -1,0 +1,114 @@
+// Autograd semantics as PyTorch defines them.
+import { describe, expect, it } from 'vitest';
+import { grad, memory, noGrad, randn, tensor, tidy, valueAndGrad, zeros } from '../src/index.js';
+import { expectClose } from '../src/testing/index.js';
+
+describe('backward', () => {
+  it('computes d(x²)/dx = 2x and accumulates over calls, as PyTorch does', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    x.mul(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([2, 4, 6]);
+    x.mul(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([4, 8, 12]);
+  });
+
+  it('takes an explicit output gradient for non-scalar outputs (vector-Jacobian product)', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.mul(3).backward(tensor([1, 10]));
+    expect(x.grad!.toArray()).toEqual([3, 30]);
+  });
+
+  it('does not track through detach or noGrad', () => {
+    const x = tensor([2], { requiresGrad: true });
+    expect(x.detach().mul(2).requiresGrad).toBe(false);
+    expect(noGrad(() => x.mul(2)).requiresGrad).toBe(false);
+    const y = x.mul(x.detach()); // d/dx (x · const) = const
+    y.sum().backward();
+    expect(x.grad!.item()).toBe(2);
+  });
+
+  it('integer and boolean results are constants', () => {
+    const x = randn([4], { requiresGrad: true });
+    expect(x.argmax().requiresGrad).toBe(false);
+    expect(x.gt(0).requiresGrad).toBe(false);
+  });
+
+  it('retainGrad keeps the gradient of an intermediate', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(2).retainGrad();
+    y.mul(y).sum().backward();
+    expect(y.grad!.toArray()).toEqual([4, 8]); // d(y²)/dy = 2y
+    expect(x.grad!.toArray()).toEqual([8, 16]);
+  });
+
+  it('grad(f) returns 3x² for f = Σx³ and leaves its argument untouched', () => {
+    const x = tensor([1, -2, 0.5]);
+    const [dx] = grad((t) => t.pow(3).sum())(x);
+    expectClose(dx!, [3, 12, 0.75]);
+    expect(x.requiresGrad).toBe(false);
+    expect(x.grad).toBeNull();
+  });
+
+  it('valueAndGrad returns the value and one gradient per argument', () => {
+    const [v, [da, db]] = valueAndGrad((a, b) => a.mul(b).sum())(tensor([1, 2]), tensor([3, 4]));
+    expect(v.item()).toBe(11);
+    expect(da!.toArray()).toEqual([3, 4]);
+    expect(db!.toArray()).toEqual([1, 2]);
+  });
+});
+
+describe('memory', () => {
+  it('1,000 tidy-wrapped forward+backward+update steps leave memory() unchanged', () => {
+    const w = randn([8, 4], { requiresGrad: true });
+    const b = zeros([4], { requiresGrad: true });
+    const x = randn([16, 8]);
+    const y = randn([16, 4]);
+    // one warm-up step creates the .grad tensors that later steps replace
+    const step = () =>
+      tidy(() => {
+        const loss = x.matmul(w).add(b).sub(y).pow(2).mean();
+        loss.backward();
+        noGrad(() => {
+          w.assign(w.sub(w.grad!.mul(0.01)));
+          b.assign(b.sub(b.grad!.mul(0.01)));
+        });
+        w.grad!.dispose();
+        b.grad!.dispose();
+        w.grad = null;
+        b.grad = null;
+        return loss.item();
+      });
+    const first = step();
+    const before = memory();
+    let last = first;
+    for (let i = 0; i < 1000; i++) last = step();
+    const after = memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(after.numDataBuffers).toBe(before.numDataBuffers);
+    expect(last).toBeLessThan(first); // and it actually trained
+  });
+
+  it('tidy keeps returned tensors and frees the rest', () => {
+    const before = memory().numTensors;
+    const kept = tidy(() => {
+      const a = randn([3]);
+      const b = a.mul(2);
+      return { b, n: 1 };
+    });
+    expect(memory().numTensors).toBe(before + 1);
+    kept.b.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('a reshape is a view: it shares storage instead of copying', () => {
+    const x = randn([4, 4]);
+    const buffers = memory().numDataBuffers;
+    const v = x.reshape(16);
+    expect(memory().numDataBuffers).toBe(buffers);
+    x.dispose();
+    expect(v.dataSync().length).toBe(16); // the storage lives while a view uses it
+    v.dispose();
+    expect(memory().numDataBuffers).toBe(buffers - 1);
+  });
+});
