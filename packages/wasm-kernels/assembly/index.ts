@@ -1,0 +1,10 @@
+// The module's exports. Memory is imported (shared in the threaded builds) and managed by the
+// TypeScript allocator in src/runtime/heap.ts above `heapBase()`.
+export { packB, gemmRows, gemmBatched } from './gemm';
+export { unary, binary } from './elementwise';
+export { reduce, softmax, layerNorm } from './reduce';
+
+/** First byte the TypeScript allocator may use (after static data and the stack). */
+export function heapBase(): usize {
+  return __heap_base;
+}

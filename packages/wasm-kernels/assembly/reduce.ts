@@ -1,0 +1,131 @@
+// Reductions over the middle axis of [outer, R, inner], softmax along it, and row layer norm.
+
+// @ts-ignore: decorator
+@inline const SUM = 0;
+// @ts-ignore: decorator
+@inline const MAX = 1;
+
+// @ts-ignore: decorator
+@inline function combine(op: i32, a: v128, b: v128): v128 {
+  return op == SUM ? f32x4.add(a, b) : op == MAX ? f32x4.max(a, b) : f32x4.min(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function combine1(op: i32, a: f32, b: f32): f32 {
+  return op == SUM ? a + b : op == MAX ? max<f32>(a, b) : min<f32>(a, b);
+}
+
+/** out[o, i] = reduce_r x[o, r, i] with op 0 sum, 1 max, 2 min (R = 0 gives 0, −∞, +∞). */
+export function reduce(op: i32, x: usize, out: usize, outer: i32, R: i32, inner: i32): void {
+  const init: f32 = op == SUM ? 0 : op == MAX ? -Infinity : Infinity;
+  const vinit = f32x4.splat(init);
+  const rowBytes = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    const src = x + <usize>o * <usize>R * rowBytes;
+    const dst = out + <usize>o * rowBytes;
+    if (inner == 1) {
+      let acc0 = vinit, acc1 = vinit;
+      let r = 0;
+      for (; r + 8 <= R; r += 8) {
+        acc0 = combine(op, acc0, v128.load(src + (<usize>r << 2)));
+        acc1 = combine(op, acc1, v128.load(src + (<usize>r << 2), 16));
+      }
+      const v = combine(op, acc0, acc1);
+      let s = combine1(op, combine1(op, f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), combine1(op, f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+      for (; r < R; r++) s = combine1(op, s, load<f32>(src + (<usize>r << 2)));
+      store<f32>(dst, s);
+      continue;
+    }
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      let acc = vinit;
+      let p = src + (<usize>i << 2);
+      for (let r = 0; r < R; r++) {
+        acc = combine(op, acc, v128.load(p));
+        p += rowBytes;
+      }
+      v128.store(dst + (<usize>i << 2), acc);
+    }
+    for (; i < inner; i++) {
+      let acc = init;
+      let p = src + (<usize>i << 2);
+      for (let r = 0; r < R; r++) {
+        acc = combine1(op, acc, load<f32>(p));
+        p += rowBytes;
+      }
+      store<f32>(dst + (<usize>i << 2), acc);
+    }
+  }
+}
+
+/**
+ * Softmax (log = false) or log-softmax along the middle axis of [outer, size, inner]. A slice
+ * that is entirely −∞ gives zeros (softmax) or −∞ (log-softmax), as the cpu reference does.
+ */
+export function softmax(x: usize, out: usize, outer: i32, size: i32, inner: i32, log: bool): void {
+  const step = <usize>inner << 2;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const src = x + ((<usize>o * <usize>size * <usize>inner + <usize>i) << 2);
+      const dst = out + (src - x);
+      let m: f32 = -Infinity;
+      for (let k = 0; k < size; k++) m = max<f32>(m, load<f32>(src + <usize>k * step));
+      if (m == -Infinity) {
+        for (let k = 0; k < size; k++) store<f32>(dst + <usize>k * step, log ? -Infinity : 0);
+        continue;
+      }
+      let s: f64 = 0;
+      for (let k = 0; k < size; k++) {
+        const e = Mathf.exp(load<f32>(src + <usize>k * step) - m);
+        s += e;
+        if (!log) store<f32>(dst + <usize>k * step, e);
+      }
+      if (log) {
+        const lse = m + <f32>Math.log(s);
+        for (let k = 0; k < size; k++) store<f32>(dst + <usize>k * step, load<f32>(src + <usize>k * step) - lse);
+      } else {
+        const r = <f32>(1.0 / s);
+        for (let k = 0; k < size; k++) store<f32>(dst + <usize>k * step, load<f32>(dst + <usize>k * step) * r);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** out[r, :] = (x[r, :] − mean) / √(var + eps) per row of `size` (biased variance). */
+export function layerNorm(x: usize, out: usize, rows: i32, size: i32, eps: f32): void {
+  const rowBytes = <usize>size << 2;
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * rowBytes;
+    const dst = out + <usize>r * rowBytes;
+    let acc = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= size; j += 4) acc = f32x4.add(acc, v128.load(src + (<usize>j << 2)));
+    let sum = hsum(acc);
+    for (; j < size; j++) sum += load<f32>(src + (<usize>j << 2));
+    const mean = sum / <f32>size;
+    const vm = f32x4.splat(mean);
+    acc = f32x4.splat(0);
+    j = 0;
+    for (; j + 4 <= size; j += 4) {
+      const d = f32x4.sub(v128.load(src + (<usize>j << 2)), vm);
+      acc = f32x4.add(acc, f32x4.mul(d, d));
+    }
+    let ss = hsum(acc);
+    for (; j < size; j++) {
+      const d = load<f32>(src + (<usize>j << 2)) - mean;
+      ss += d * d;
+    }
+    const rstd: f32 = <f32>1 / Mathf.sqrt(ss / <f32>size + eps);
+    const vr = f32x4.splat(rstd);
+    j = 0;
+    for (; j + 4 <= size; j += 4) {
+      v128.store(dst + (<usize>j << 2), f32x4.mul(f32x4.sub(v128.load(src + (<usize>j << 2)), vm), vr));
+    }
+    for (; j < size; j++) store<f32>(dst + (<usize>j << 2), (load<f32>(src + (<usize>j << 2)) - mean) * rstd);
+  }
+}

@@ -1,0 +1,87 @@
+// The `wasm` backend object: tensors are blocks of one WebAssembly.Memory, kernels are the
+// module's exports, and an optional thread pool shares the memory.
+import type { Backend, DType, TensorInfo, TypedArray } from '@qkv/tensor-core';
+import { chooseModule } from './runtime/binaries.js';
+import type { ModuleChoice } from './runtime/binaries.js';
+import { INITIAL_PAGES, MAX_PAGES } from './runtime/exports.js';
+import type { KernelExports } from './runtime/exports.js';
+import { Heap } from './runtime/heap.js';
+import type { ThreadPool } from './runtime/threads.js';
+
+/** A tensor's storage on `wasm`: a block of the heap. `bytes` is the requested length. */
+export interface WasmHandle {
+  readonly ptr: number;
+  readonly bytes: number;
+}
+
+const views = {
+  float32: Float32Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
+/** The backend instance; kernels receive it as `backend` and reach the heap and exports through it. */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  /** Worker threads (null: one thread). Set through `setThreads`. */
+  pool: ThreadPool | null = null;
+
+  constructor(
+    readonly heap: Heap,
+    readonly exports: KernelExports,
+    readonly choice: ModuleChoice,
+  ) {}
+
+  /** Allocates an uninitialised block of `bytes` bytes. */
+  alloc(bytes: number): WasmHandle {
+    return { ptr: this.heap.alloc(bytes), bytes };
+  }
+
+  /** A typed view of `size` elements at a handle (valid until the next allocation may grow memory). */
+  view(handle: WasmHandle, dtype: DType, size: number): TypedArray {
+    return new views[dtype](this.heap.memory.buffer, handle.ptr, size);
+  }
+
+  /** The handle behind a kernel input. */
+  handleOf(info: TensorInfo): WasmHandle {
+    return info.handle as WasmHandle;
+  }
+
+  write(values: TypedArray, _dtype: DType): WasmHandle {
+    const h = this.alloc(values.byteLength);
+    new Uint8Array(this.heap.memory.buffer, h.ptr, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    return h;
+  }
+
+  readSync(handle: unknown, dtype: DType, size: number): TypedArray {
+    return this.view(handle as WasmHandle, dtype, size).slice();
+  }
+
+  async read(handle: unknown, dtype: DType, size: number): Promise<TypedArray> {
+    return this.readSync(handle, dtype, size);
+  }
+
+  disposeData(handle: unknown): void {
+    const h = handle as WasmHandle;
+    this.heap.free(h.ptr, h.bytes);
+  }
+
+  dispose(): void {
+    this.pool?.terminate();
+    this.pool = null;
+  }
+}
+
+/**
+ * Compiles and instantiates the kernel module (relaxed SIMD and shared memory where available).
+ * The factory `registerBackend('wasm', …)` uses; call it directly only for a private instance.
+ * @example const backend = await createWasmBackend(); backend.choice.relaxed // true on Node ≥ 20
+ */
+export async function createWasmBackend(): Promise<WasmBackend> {
+  const choice = await chooseModule();
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: choice.shared });
+  const module = await WebAssembly.compile(choice.bytes);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as KernelExports;
+  return new WasmBackend(new Heap(memory, exports.heapBase(), MAX_PAGES), exports, choice);
+}

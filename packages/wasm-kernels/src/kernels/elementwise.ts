@@ -1,0 +1,43 @@
+// Element-wise kernels: SIMD unary maps and broadcasting binary maps over heap rows.
+import { broadcastShapes, sizeOf } from '@qkv/tensor-core';
+import type { KernelFunc } from '@qkv/tensor-core';
+import type { WasmBackend } from '../backend.js';
+import { binaryCodes, GELU_TANH, unaryCodes } from './op-codes.js';
+import type { BinaryKernel, UnaryKernel } from './op-codes.js';
+import { broadcastStrides, forEachRow } from './strided.js';
+
+/** out = op(x) for a float32 x. */
+export function unaryKernel(name: UnaryKernel): KernelFunc {
+  return ({ inputs: [x], attrs, backend }) => {
+    const wb = backend as WasmBackend;
+    const code = name === 'Gelu' && attrs.approximate === 'tanh' ? GELU_TANH : unaryCodes[name]!;
+    const n = sizeOf(x!.shape);
+    const out = wb.alloc(n * 4);
+    wb.exports.unary(code, wb.handleOf(x!).ptr, out.ptr, n);
+    return { handle: out, shape: [...x!.shape], dtype: 'float32' };
+  };
+}
+
+/** out = a op b for float32 a, b with NumPy broadcasting; one module call per output row. */
+export function binaryKernel(name: BinaryKernel): KernelFunc {
+  const code = binaryCodes[name]!;
+  return ({ inputs: [a, b], backend }) => {
+    const wb = backend as WasmBackend;
+    const shape = broadcastShapes(name, a!.shape, b!.shape);
+    const n = sizeOf(shape);
+    const out = wb.alloc(n * 4);
+    const ap = wb.handleOf(a!).ptr;
+    const bp = wb.handleOf(b!).ptr;
+    const na = sizeOf(a!.shape);
+    const nb = sizeOf(b!.shape);
+    if ((na === n || na === 1) && (nb === n || nb === 1)) {
+      wb.exports.binary(code, ap, na === n ? 1 : 0, bp, nb === n ? 1 : 0, out.ptr, n);
+    } else {
+      const strides = [broadcastStrides(a!.shape, shape), broadcastStrides(b!.shape, shape)];
+      forEachRow(shape, strides, (o, base, len, inner) => {
+        wb.exports.binary(code, ap + o[0]! * 4, inner[0]!, bp + o[1]! * 4, inner[1]!, out.ptr + base * 4, len);
+      });
+    }
+    return { handle: out, shape, dtype: 'float32' };
+  };
+}

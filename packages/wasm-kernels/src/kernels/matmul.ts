@@ -1,0 +1,52 @@
+// BatchMatMul on the SIMD GEMM: op(B) is packed into 8-column panels once per distinct batch,
+// then rows of the flattened batch are split across threads.
+import type { KernelFunc } from '@qkv/tensor-core';
+import type { WasmBackend } from '../backend.js';
+
+/** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
+const THREAD_MIN_MACS = 1 << 18;
+
+/**
+ * [Ba, M, K]·[Bb, K, N] → [max(Ba,Bb), M, N], with transposeA ([Ba, K, M]) and transposeB
+ * ([Bb, N, K]); a batch of 1 broadcasts. With Bb = 1 and no transposeA the batch folds into the
+ * rows (one GEMM, one packed B), the usual Linear-layer case.
+ */
+export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }) => {
+  const wb = backend as WasmBackend;
+  const tA = attrs.transposeA === true;
+  const tB = attrs.transposeB === true;
+  const [ba, a1, a2] = a!.shape as [number, number, number];
+  const [bb, b1, b2] = b!.shape as [number, number, number];
+  const [m, k] = tA ? [a2, a1] : [a1, a2];
+  const n = tB ? b1 : b2;
+  const batch = Math.max(ba, bb);
+  const shape = [batch, m, n];
+  const out = wb.alloc(batch * m * n * 4);
+  if (batch * m * n === 0) return { handle: out, shape, dtype: 'float32' };
+  if (k === 0) {
+    wb.view(out, 'float32', batch * m * n).fill(0);
+    return { handle: out, shape, dtype: 'float32' };
+  }
+  const aPtr = wb.handleOf(a!).ptr;
+  const bPtr = wb.handleOf(b!).ptr;
+  // byte strides of op(A) (i, p) and op(B) (p, j)
+  const [rsA, csA] = tA ? [4, m * 4] : [k * 4, 4];
+  const [rsB, csB] = tB ? [4, k * 4] : [n * 4, 4];
+  const packBytes = Math.ceil(n / 8) * k * 32;
+  const packs = bb === 1 ? 1 : bb;
+  const pb = wb.heap.alloc(packs * packBytes);
+  try {
+    for (let t = 0; t < packs; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * packBytes);
+    const fold = bb === 1 && !tA;
+    const rowsPerBatch = fold ? batch * m : m;
+    const aBatch = ba === 1 ? 0 : m * k * 4;
+    const args = [aPtr, rsA, csA, aBatch, pb, bb === 1 ? 0 : packBytes, k, n, out.ptr, rowsPerBatch] as const;
+    const rows = batch * m;
+    const local = (r0: number, r1: number): void => wb.exports.gemmBatched(...args, r0, r1);
+    if (wb.pool && rows >= 8 && rows * n * k >= THREAD_MIN_MACS) wb.pool.run(args, rows, 4, local);
+    else local(0, rows);
+  } finally {
+    wb.heap.free(pb, packs * packBytes);
+  }
+  return { handle: out, shape, dtype: 'float32' };
+};

@@ -1,0 +1,50 @@
+// Sum/Max/Min over a contiguous run of dims, softmax/log-softmax along a dim, layer norm.
+import { sizeOf } from '@qkv/tensor-core';
+import type { KernelFunc } from '@qkv/tensor-core';
+import type { WasmBackend } from '../backend.js';
+import { onCpuViews } from './fallback.js';
+import { reduceCodes } from './op-codes.js';
+import { around } from './strided.js';
+
+/** Reduction over `dims` viewed as the middle axis of [outer, R, inner]; other dim sets run on cpu views. */
+export function reduceKernel(kind: keyof typeof reduceCodes): KernelFunc {
+  const fallback = onCpuViews(kind);
+  return (args) => {
+    const { inputs: [x], attrs, backend } = args;
+    const dims = [...(attrs.dims as number[])].sort((p, q) => p - q);
+    const contiguous = dims.length > 0 && dims.every((d, i) => d === dims[0]! + i);
+    if (x!.dtype !== 'float32' || !contiguous) return fallback(args);
+    const wb = backend as WasmBackend;
+    const d0 = dims[0]!;
+    const d1 = dims[dims.length - 1]! + 1;
+    const outer = sizeOf(x!.shape.slice(0, d0));
+    const R = sizeOf(x!.shape.slice(d0, d1));
+    const inner = sizeOf(x!.shape.slice(d1));
+    const out = wb.alloc(outer * inner * 4);
+    wb.exports.reduce(reduceCodes[kind], wb.handleOf(x!).ptr, out.ptr, outer, R, inner);
+    const keep = x!.shape.map((s, i) => (i >= d0 && i < d1 ? 1 : s));
+    const shape = attrs.keepdim === true ? keep : x!.shape.filter((_, i) => i < d0 || i >= d1);
+    return { handle: out, shape, dtype: 'float32' };
+  };
+}
+
+/** softmax (log = false) or log-softmax along attrs.dim. */
+export function softmaxKernel(log: boolean): KernelFunc {
+  return ({ inputs: [x], attrs, backend }) => {
+    const wb = backend as WasmBackend;
+    const [outer, size, inner] = around(x!.shape, attrs.dim as number);
+    const out = wb.alloc(outer * size * inner * 4);
+    wb.exports.softmax(wb.handleOf(x!).ptr, out.ptr, outer, size, inner, log ? 1 : 0);
+    return { handle: out, shape: [...x!.shape], dtype: 'float32' };
+  };
+}
+
+/** x̂ = (x − mean) / √(var + eps) over the last attrs.normDims dims. */
+export const layerNormKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+  const wb = backend as WasmBackend;
+  const size = sizeOf(x!.shape.slice(x!.shape.length - (attrs.normDims as number)));
+  const n = sizeOf(x!.shape);
+  const out = wb.alloc(n * 4);
+  if (size > 0) wb.exports.layerNorm(wb.handleOf(x!).ptr, out.ptr, n / size, size, attrs.eps as number);
+  return { handle: out, shape: [...x!.shape], dtype: 'float32' };
+};

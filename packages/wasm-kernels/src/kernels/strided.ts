@@ -1,0 +1,42 @@
+// Walking an output shape row by row while tracking offsets into broadcast inputs.
+import { sizeOf, stridesOf } from '@qkv/tensor-core';
+
+/** Element strides of `inShape` aligned to `outShape`, 0 along broadcast dims. */
+export function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
+  const s = stridesOf(inShape);
+  const lead = outShape.length - inShape.length;
+  return outShape.map((_, i) => (i < lead || inShape[i - lead] === 1 ? 0 : s[i - lead]!));
+}
+
+/**
+ * Calls `row(offsets, outOffset, length, inner)` once per last-dim row of `outShape`, with each
+ * input's element offset at the row start and its last-dim stride.
+ */
+export function forEachRow(
+  outShape: readonly number[],
+  inStrides: readonly (readonly number[])[],
+  row: (offsets: readonly number[], outOffset: number, length: number, inner: readonly number[]) => void,
+): void {
+  const nd = outShape.length;
+  const len = nd === 0 ? 1 : outShape[nd - 1]!;
+  const total = sizeOf(outShape);
+  if (total === 0) return;
+  const inner = inStrides.map((s) => (nd === 0 ? 0 : s[nd - 1]!));
+  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  const offsets = inStrides.map(() => 0);
+  for (let r = 0; r < total / len; r++) {
+    row(offsets, r * len, len, inner);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      for (let k = 0; k < offsets.length; k++) offsets[k]! += inStrides[k]![d]!;
+      if (idx[d]! < outShape[d]!) break;
+      for (let k = 0; k < offsets.length; k++) offsets[k]! -= inStrides[k]![d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Splits a shape around `dim` into (outer, size, inner) for dim-wise loops. */
+export function around(shape: readonly number[], dim: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, dim)), shape[dim] ?? 1, sizeOf(shape.slice(dim + 1))];
+}

@@ -1,0 +1,34 @@
+// Registers the `wasm` backend (priority 2, above `cpu`) and its kernels. This file is the
+// package's only side effect.
+import { allKernelNames, registerBackend, registerKernel } from '@qkv/tensor-core';
+import type { KernelFunc, KernelName } from '@qkv/tensor-core';
+import { createWasmBackend } from './backend.js';
+import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
+import { float32Or, onCpuViews } from './kernels/fallback.js';
+import { batchMatMulKernel } from './kernels/matmul.js';
+import { binaryCodes, unaryCodes } from './kernels/op-codes.js';
+import type { BinaryKernel, UnaryKernel } from './kernels/op-codes.js';
+import { layerNormKernel, reduceKernel, softmaxKernel } from './kernels/reduce.js';
+
+/** Kernels compiled to WebAssembly (float32 inputs; other dtypes run the cpu kernel on heap views). */
+export const nativeKernels: Partial<Record<KernelName, KernelFunc>> = {
+  BatchMatMul: batchMatMulKernel,
+  Softmax: softmaxKernel(false),
+  LogSoftmax: softmaxKernel(true),
+  LayerNorm: layerNormKernel,
+  Sum: reduceKernel('Sum'),
+  Max: reduceKernel('Max'),
+  Min: reduceKernel('Min'),
+  ...Object.fromEntries((Object.keys(unaryCodes) as UnaryKernel[]).map((n) => [n, unaryKernel(n)])),
+  ...Object.fromEntries((Object.keys(binaryCodes) as BinaryKernel[]).map((n) => [n, binaryKernel(n)])),
+};
+
+/** Priority of `wasm` in the registry: above `cpu` (1), so `await ready()` picks it. */
+export const WASM_PRIORITY = 2;
+
+registerBackend('wasm', createWasmBackend, WASM_PRIORITY);
+for (const kernelName of allKernelNames) {
+  if (kernelName === 'Reshape') continue; // the engine's own view kernel on every backend
+  const native = nativeKernels[kernelName];
+  registerKernel({ kernelName, backendName: 'wasm', kernelFunc: native ? float32Or(kernelName, native) : onCpuViews(kernelName) });
+}

@@ -1,0 +1,66 @@
+// Picks the module build this engine can run: relaxed SIMD when it validates, shared memory when
+// threads are possible. Node 20 hides relaxed SIMD behind a V8 flag that we set before compiling.
+import { plainShared, plainUnshared, relaxedShared, relaxedUnshared } from '../generated/binaries.js';
+
+/** Which build was chosen and why. */
+export interface ModuleChoice {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** f32x4.relaxed_madd in the GEMM (fused multiply-add where the CPU has it). */
+  relaxed: boolean;
+  /** Memory is a shared WebAssembly.Memory, so worker threads can run kernels on it. */
+  shared: boolean;
+}
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+function envFlag(name: string): string | undefined {
+  return isNode() ? process.env[name] : undefined;
+}
+
+/** Turns on relaxed SIMD in Node versions that still flag it (it must precede compilation). */
+async function enableRelaxedInNode(): Promise<void> {
+  if (!isNode()) return;
+  try {
+    const v8 = await import('node:v8');
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // not Node after all, or flags locked: the plain build is used
+  }
+}
+
+/** True when a shared memory can be created and handed to workers. */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  if (!isNode() && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Chooses the module. `QKV_WASM_RELAXED=0` (Node) forces the plain SIMD build; `QKV_WASM_SHARED=0`
+ * forces unshared memory (one thread).
+ */
+export async function chooseModule(): Promise<ModuleChoice> {
+  const shared = envFlag('QKV_WASM_SHARED') !== '0' && sharedMemoryAvailable();
+  if (envFlag('QKV_WASM_RELAXED') !== '0') {
+    await enableRelaxedInNode();
+    const candidate = decode(shared ? relaxedShared : relaxedUnshared);
+    if (WebAssembly.validate(candidate)) return { bytes: candidate, relaxed: true, shared };
+  }
+  const bytes = decode(shared ? plainShared : plainUnshared);
+  if (!WebAssembly.validate(bytes)) throw new Error('wasm: this engine lacks WebAssembly SIMD (f32x4); use the cpu backend');
+  return { bytes, relaxed: false, shared };
+}

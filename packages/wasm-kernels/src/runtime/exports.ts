@@ -1,0 +1,27 @@
+// The functions the AssemblyScript module exports (assembly/index.ts). Pointers are byte offsets.
+
+/** Typed view of the module's exports. */
+export interface KernelExports {
+  heapBase(): number;
+  /** Packs op(B) [K, N] into 8-column panels at `dst` (strides in bytes). */
+  packB(b: number, rsB: number, csB: number, K: number, N: number, dst: number): void;
+  /** C[i0:i1] = op(A)[i0:i1]·packed B (strides in bytes). */
+  gemmRows(a: number, rsA: number, csA: number, pb: number, K: number, N: number, c: number, i0: number, i1: number): void;
+  /** out = op(x) elementwise, op code from op-codes.ts. */
+  unary(op: number, x: number, out: number, n: number): void;
+  /** out[i] = a[i·aInc] op b[i·bInc], increments 0 or 1. */
+  binary(op: number, a: number, aInc: number, b: number, bInc: number, out: number, n: number): void;
+  /** Sum (0), max (1) or min (2) over the middle axis of [outer, R, inner]. */
+  reduce(op: number, x: number, out: number, outer: number, R: number, inner: number): void;
+  /** Softmax or log-softmax over the middle axis of [outer, size, inner]. */
+  softmax(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
+  /** Row-wise (x − mean)/√(var + eps). */
+  layerNorm(x: number, out: number, rows: number, size: number, eps: number): void;
+  /** Rows [r0, r1) of batch·M rows of batched GEMMs over packed B (assembly/gemm.ts). */
+  gemmBatched(a: number, rsA: number, csA: number, aBatch: number, pb: number, pbBatch: number, K: number, N: number, c: number, M: number, r0: number, r1: number): void;
+}
+
+/** The declared maximum of the module's memory, in 64 KiB pages (scripts/build-wasm.mjs). */
+export const MAX_PAGES = 65536;
+/** The declared initial size, in pages. */
+export const INITIAL_PAGES = 16;

@@ -1,0 +1,97 @@
+// A pool of workers over the shared WebAssembly.Memory. The main thread posts row ranges through
+// a shared Int32Array and works on the first range itself; workers sleep in Atomics.wait between
+// jobs and never keep a Node process alive (unref).
+import { SLOT, doneIndex, workerSource } from './worker-source.js';
+
+interface AnyWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
+  if (isNode()) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(workerSource, { eval: true });
+    worker.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return { worker, ready };
+  }
+  const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (e) => reject(new Error(`wasm: worker failed to start: ${e.message}`));
+  });
+  return { worker, ready };
+}
+
+/** Worker threads that run `gemmBatched` on row ranges of one job. */
+export class ThreadPool {
+  private readonly ctl: Int32Array;
+  private readonly canBlock = isNode();
+
+  private constructor(
+    private readonly workers: AnyWorker[],
+    control: SharedArrayBuffer,
+  ) {
+    this.ctl = new Int32Array(control);
+  }
+
+  /** Starts `extra` workers on `memory` with the module `bytes`; resolves when all are ready. */
+  static async create(extra: number, bytes: Uint8Array, memory: WebAssembly.Memory): Promise<ThreadPool> {
+    const control = new SharedArrayBuffer((doneIndex(extra) + 1) * 4);
+    const spawned = await Promise.all(Array.from({ length: extra }, () => spawn()));
+    spawned.forEach(({ worker }, slot) => worker.postMessage({ bytes, memory, control, slot }));
+    await Promise.all(spawned.map((s) => s.ready));
+    return new ThreadPool(
+      spawned.map((s) => s.worker),
+      control,
+    );
+  }
+
+  /** Threads in all, the calling thread included. */
+  get size(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Splits rows [0, rows) into `size` ranges (multiples of `align`), posts all but the first to
+   * the workers with `args` (gemmBatched's first 10 arguments), runs the first with `local`, and
+   * returns when every range is done.
+   */
+  run(args: readonly number[], rows: number, align: number, local: (r0: number, r1: number) => void): void {
+    const chunk = Math.ceil(rows / this.size / align) * align;
+    const done = doneIndex(this.workers.length);
+    Atomics.store(this.ctl, done, 0);
+    let posted = 0;
+    for (let w = 0; w < this.workers.length; w++) {
+      const r0 = (w + 1) * chunk;
+      if (r0 >= rows) break;
+      const base = w * SLOT;
+      this.ctl.set(args, base + 1);
+      this.ctl[base + 11] = r0;
+      this.ctl[base + 12] = Math.min(rows, r0 + chunk);
+      Atomics.add(this.ctl, base, 1);
+      Atomics.notify(this.ctl, base);
+      posted++;
+    }
+    local(0, Math.min(rows, chunk));
+    for (let v = Atomics.load(this.ctl, done); v < posted; v = Atomics.load(this.ctl, done)) {
+      // browsers forbid blocking the main thread: spin there instead
+      if (this.canBlock) Atomics.wait(this.ctl, done, v, 50);
+    }
+  }
+
+  /** Stops every worker. */
+  terminate(): void {
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,40 @@
+// The worker program, as source text so it needs no separate file: Node runs it with
+// `new Worker(src, { eval: true })`, browsers from a Blob URL. Each worker instantiates the same
+// module over the shared memory and then sleeps on its slot of the control array until the main
+// thread posts a row range of a GEMM.
+
+/** Int32 slots per worker in the control array: [sequence, 12 arguments…]. */
+export const SLOT = 16;
+/** Index of the completion counter (after all slots). */
+export const doneIndex = (workers: number): number => workers * SLOT;
+
+/** Worker source; `self`/`parentPort` are resolved at run time. */
+export const workerSource = `
+const start = (data) => {
+  const { bytes, memory, control, slot } = data;
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const run = inst.exports.gemmBatched;
+  const ctl = new Int32Array(control);
+  const base = slot * ${16};
+  const done = ctl.length - 1;
+  let seen = Atomics.load(ctl, base);
+  post({ ready: true });
+  for (;;) {
+    Atomics.wait(ctl, base, seen);
+    seen = Atomics.load(ctl, base);
+    const a = ctl;
+    run(a[base+1], a[base+2], a[base+3], a[base+4], a[base+5], a[base+6], a[base+7], a[base+8], a[base+9], a[base+10], a[base+11], a[base+12]);
+    Atomics.add(ctl, done, 1);
+    Atomics.notify(ctl, done);
+  }
+};
+let post;
+if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof require === 'undefined') {
+  post = (m) => self.postMessage(m);
+  self.onmessage = (e) => start(e.data);
+} else {
+  const { parentPort } = require('node:worker_threads');
+  post = (m) => parentPort.postMessage(m);
+  parentPort.once('message', start);
+}
+`;
