@@ -10,6 +10,9 @@ import { gpt2Files } from './helpers/gpt2-files.js';
 // Policy under test: a lone surrogate has no UTF-8 form, so it is encoded as U+FFFD (EF BF BD),
 // as TextEncoder does; hence decode(encode(s)) === s.toWellFormed() for every string s.
 
+/** String.prototype.toWellFormed (ES2024, beyond this package's ES2022 lib): lone surrogates → U+FFFD. */
+const wellFormed = (s: string) => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
 let gpt2: BPETokenizer;
 let trained: BPETokenizer;
 beforeAll(() => {
@@ -26,7 +29,7 @@ describe.each([
     const tok = tokenizer();
     fc.assert(
       fc.property(anyText, (text) => {
-        expect(tok.decode(tok.encode(text))).toBe(text.toWellFormed());
+        expect(tok.decode(tok.encode(text))).toBe(wellFormed(text));
       }),
       { numRuns: 10_000 },
     );
@@ -45,8 +48,8 @@ describe.each([
   it('encodes a lone surrogate exactly as U+FFFD and decodes it to U+FFFD', () => {
     const tok = tokenizer();
     for (const text of ['\ud800', 'a\udfffb', '\udc00\ud800', ' \ud83d']) {
-      expect(tok.encode(text)).toEqual(tok.encode(text.toWellFormed()));
-      expect(tok.decode(tok.encode(text))).toBe(text.toWellFormed());
+      expect(tok.encode(text)).toEqual(tok.encode(wellFormed(text)));
+      expect(tok.decode(tok.encode(text))).toBe(wellFormed(text));
     }
     expect([...tok.decodeBytes(tok.encode('\ud800'))]).toEqual([0xef, 0xbf, 0xbd]);
   });
@@ -62,7 +65,7 @@ describe.each([
           const nextStart = i + 1 < offsets.length ? offsets[i + 1]![0] : text.length;
           expect(start).toBeLessThanOrEqual(prevEnd); // no gaps
           expect(start).toBeLessThan(end);
-          if (start >= prevEnd && end <= nextStart) expect(tok.decode([ids[i]!])).toBe(text.slice(start, end).toWellFormed());
+          if (start >= prevEnd && end <= nextStart) expect(tok.decode([ids[i]!])).toBe(wellFormed(text.slice(start, end)));
         });
         if (text.length > 0) expect(offsets.at(-1)![1]).toBe(text.length);
       }),
