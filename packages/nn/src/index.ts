@@ -42,3 +42,7 @@ export { LRScheduler } from './optim/scheduler.js';
 export type { SchedulerStateDict } from './optim/scheduler.js';
 export { chain, constantSchedule, cosineWithWarmup, linearWarmup, linearWarmupDecay, multiply, noam, stepDecay } from './optim/schedules.js';
 export type { Schedule } from './optim/schedules.js';
+export { GRUCell, LSTMCell, gruStep, lstmStep } from './layers/rnn-cells.js';
+export type { CellOptions } from './layers/rnn-cells.js';
+export { GRU, LSTM } from './layers/rnn.js';
+export type { RNNOptions } from './layers/rnn.js';
