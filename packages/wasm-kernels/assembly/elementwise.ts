@@ -1,3 +1,5 @@
+import { vexp } from './vexp';
+
 // Element-wise float32 kernels. Op codes are shared with src/kernels/op-codes.ts; binary rows take
 // element increments of 0 (broadcast scalar) or 1 (contiguous) per operand.
 
@@ -93,6 +95,9 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
       store<f32>(out + (<usize>i << 2), r);
     }
     return;
+  }
+  if (op == EXP) {
+    for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), vexp(v128.load(x + (<usize>i << 2))));
   }
   for (; i < n; i++) store<f32>(out + (<usize>i << 2), unaryScalar(op, load<f32>(x + (<usize>i << 2))));
 }

@@ -1,3 +1,5 @@
+import { vexp } from './vexp';
+
 // Reductions over the middle axis of [outer, R, inner], softmax along it, and row layer norm.
 
 // @ts-ignore: decorator
@@ -63,6 +65,10 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, R: i32, inner:
  * that is entirely −∞ gives zeros (softmax) or −∞ (log-softmax), as the cpu reference does.
  */
 export function softmax(x: usize, out: usize, outer: i32, size: i32, inner: i32, log: bool): void {
+  if (inner == 1) {
+    for (let o = 0; o < outer; o++) softmaxRow(x + (<usize>o * <usize>size << 2), out + (<usize>o * <usize>size << 2), size, log);
+    return;
+  }
   const step = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -128,4 +134,39 @@ export function layerNorm(x: usize, out: usize, rows: i32, size: i32, eps: f32):
     }
     for (; j < size; j++) store<f32>(dst + (<usize>j << 2), (load<f32>(src + (<usize>j << 2)) - mean) * rstd);
   }
+}
+
+/** Softmax of one contiguous row with SIMD max, exp and scale passes. */
+function softmaxRow(src: usize, dst: usize, size: i32, log: bool): void {
+  let vm = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= size; j += 4) vm = f32x4.max(vm, v128.load(src + (<usize>j << 2)));
+  let m = max<f32>(max<f32>(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max<f32>(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
+  for (; j < size; j++) m = max<f32>(m, load<f32>(src + (<usize>j << 2)));
+  if (m == -Infinity) {
+    for (j = 0; j < size; j++) store<f32>(dst + (<usize>j << 2), log ? -Infinity : 0);
+    return;
+  }
+  vm = f32x4.splat(m);
+  let vs = f32x4.splat(0);
+  for (j = 0; j + 4 <= size; j += 4) {
+    const e = vexp(f32x4.sub(v128.load(src + (<usize>j << 2)), vm));
+    vs = f32x4.add(vs, e);
+    if (!log) v128.store(dst + (<usize>j << 2), e);
+  }
+  let s = <f64>hsum(vs);
+  for (; j < size; j++) {
+    const e = Mathf.exp(load<f32>(src + (<usize>j << 2)) - m);
+    s += e;
+    if (!log) store<f32>(dst + (<usize>j << 2), e);
+  }
+  if (log) {
+    const lse = f32x4.splat(m + <f32>Math.log(s));
+    for (j = 0; j + 4 <= size; j += 4) v128.store(dst + (<usize>j << 2), f32x4.sub(v128.load(src + (<usize>j << 2)), lse));
+    for (; j < size; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)) - f32x4.extract_lane(lse, 0));
+    return;
+  }
+  const vr = f32x4.splat(<f32>(1.0 / s));
+  for (j = 0; j + 4 <= size; j += 4) v128.store(dst + (<usize>j << 2), f32x4.mul(v128.load(dst + (<usize>j << 2)), vr));
+  for (; j < size; j++) store<f32>(dst + (<usize>j << 2), load<f32>(dst + (<usize>j << 2)) * f32x4.extract_lane(vr, 0));
 }

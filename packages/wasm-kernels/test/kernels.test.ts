@@ -1,0 +1,81 @@
+// Element-wise, reduction, softmax and layer-norm kernels beyond the conformance sizes: long rows
+// (SIMD bodies plus scalar tails), broadcasting patterns, special values.
+import { describe, expect, it } from 'vitest';
+import { layerNorm, logSoftmax, setBackend, softmax, tensor } from '@qkv/tensor-core';
+import '../src/index.js';
+import { expectSameAsCpu } from './helpers.js';
+
+describe('wasm element-wise kernels', () => {
+  const unary = ['neg', 'exp', 'abs', 'tanh', 'sigmoid', 'relu', 'gelu', 'silu', 'sin', 'cos'] as const;
+  for (const name of unary) {
+    it(`${name} matches cpu on 1031 values`, async () => {
+      await expectSameAsCpu([[1031]], (x) => x.mul(4)[name](), { atol: 1e-5, rtol: 1e-5 });
+    });
+  }
+
+  it('gelu(tanh), erf, log, sqrt and rsqrt match cpu', async () => {
+    await expectSameAsCpu([[257]], (x) => x.mul(4).gelu('tanh'), { atol: 1e-5, rtol: 1e-5 });
+    await expectSameAsCpu([[257]], (x) => x.mul(3).erf(), { atol: 1e-6, rtol: 1e-5 });
+    for (const f of ['log', 'sqrt', 'rsqrt'] as const) await expectSameAsCpu([[257]], (x) => x.abs().add(0.1)[f](), { atol: 1e-5, rtol: 1e-5 });
+  });
+
+  const patterns: [number[], number[]][] = [[[2, 3, 129], [129]], [[2, 3, 129], [2, 3, 1]], [[7, 1, 33], [1, 5, 33]], [[1], [4, 37]], [[4, 37], [1]]];
+  for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const) {
+    it(`${op} broadcasts like NumPy`, async () => {
+      for (const [a, b] of patterns) await expectSameAsCpu([a, b], (x, y) => x[op](op === 'div' ? y.abs().add(0.5) : y), { atol: 1e-6, rtol: 1e-6 });
+    });
+  }
+
+  it('exp is accurate over the whole float32 range, with 0 and ∞ at the ends', async () => {
+    await expectSameAsCpu([[1031]], (x) => x.mul(90).exp(), { atol: 1e-30, rtol: 3e-7 });
+    await setBackend('wasm');
+    expect(Array.from(tensor([-Infinity, -200, 0, 89, Infinity, NaN]).exp().dataSync())).toEqual([0, 0, 1, Infinity, Infinity, NaN]);
+  });
+
+  it('propagates NaN through relu, maximum and max as the cpu reference does', async () => {
+    await setBackend('wasm');
+    const x = tensor([NaN, -1, 2, NaN, 5]);
+    expect(Array.from(x.relu().dataSync())).toEqual([NaN, 0, 2, NaN, 5]);
+    expect(Array.from(x.maximum(tensor([0, 0, 0, 0, 0])).dataSync())).toEqual([NaN, 0, 2, NaN, 5]);
+    expect(x.max().item()).toBeNaN();
+  });
+
+  it('keeps int32 and bool ops exact (they run the reference kernel on heap views)', async () => {
+    await setBackend('wasm');
+    const a = tensor([7, -7, 3], { dtype: 'int32' });
+    const y = a.add(tensor([1, 2, 3], { dtype: 'int32' }));
+    expect(y.backend).toBe('wasm');
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(y.dataSync())).toEqual([8, -5, 6]);
+    expect(Array.from(a.gt(tensor(0, { dtype: 'int32' })).dataSync())).toEqual([1, 0, 1]);
+  });
+});
+
+describe('wasm reductions, softmax and layer norm', () => {
+  it('sums, maxes and mins over trailing, leading, middle and all dims', async () => {
+    for (const dims of [[2], [0], [1], [0, 1], [1, 2], [0, 1, 2]]) {
+      await expectSameAsCpu([[5, 33, 67]], (x) => x.sum(dims).add(x.max(dims)).add(x.min(dims)), { atol: 1e-4, rtol: 1e-5 });
+    }
+  });
+
+  it('sums over non-adjacent dims through the reference kernel', async () => {
+    await expectSameAsCpu([[4, 5, 6]], (x) => x.sum([0, 2], true), { atol: 1e-5, rtol: 1e-5 });
+  });
+
+  it('softmax and logSoftmax of long rows match cpu along the last and a middle dim', async () => {
+    await expectSameAsCpu([[3, 2051]], (x) => softmax(x.mul(10), -1), { atol: 1e-7, rtol: 1e-4 });
+    await expectSameAsCpu([[3, 2051]], (x) => logSoftmax(x.mul(10), -1), { atol: 1e-4, rtol: 1e-5 });
+    await expectSameAsCpu([[3, 129, 5]], (x) => softmax(x, 1), { atol: 1e-6, rtol: 1e-4 });
+  });
+
+  it('gives zeros for a softmax row of −∞ and −∞ for its log-softmax', async () => {
+    await setBackend('wasm');
+    const x = tensor([[-Infinity, -Infinity], [0, 0]]);
+    expect(Array.from(softmax(x, -1).dataSync())).toEqual([0, 0, 0.5, 0.5]);
+    expect(Array.from(logSoftmax(x, -1).dataSync())).toEqual([-Infinity, -Infinity, Math.fround(-Math.LN2), Math.fround(-Math.LN2)]);
+  });
+
+  it('layerNorm of 512-wide rows has zero mean and unit variance, like cpu', async () => {
+    await expectSameAsCpu([[7, 515]], (x) => layerNorm(x.mul(3).add(1), [515]), { atol: 1e-4, rtol: 1e-4 });
+  });
+});
