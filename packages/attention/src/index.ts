@@ -1,0 +1,12 @@
+/**
+ * @qkv/attention — scaled dot-product attention (`F.scaled_dot_product_attention`), multi-head
+ * attention (`nn.MultiheadAttention`), Bahdanau and Luong attention for RNN decoders, and mask
+ * helpers. Every attention returns its weights on request.
+ *
+ * Shape legend: N batch · L target (query) length · S source (key) length · E embed dim ·
+ * H heads · D = E / H head dim.
+ */
+export { scaledDotProductAttention } from './scaled-dot-product.js';
+export type { SdpaOptions, SdpaResult } from './scaled-dot-product.js';
+export { additiveMask, causalMask, combineMasks, paddingMask } from './masks.js';
+export type { CombineMasksOptions } from './masks.js';
