@@ -1,0 +1,44 @@
+// Every kernel of the gpu backends. The mapped type makes a kernel name without a gpu kernel a
+// compile error, so an async-only backend (WebGPU, which cannot fall back to cpu) is complete.
+import type { KernelFunc, KernelName } from '@qkv/tensor-core';
+import { binaryKernel, binaryKernelNames, whereKernel } from './binary.js';
+import type { BinaryKernel } from './binary.js';
+import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
+import { layerNormKernel } from './layer-norm.js';
+import { broadcastToKernel, concatKernel, padKernel, sliceKernel, transposeKernel } from './layout.js';
+import { batchMatMulKernel } from './matmul.js';
+import { argKernel, reduceKernel } from './reduce.js';
+import { softmaxKernel } from './softmax.js';
+import { unaryKernel, unaryKernelNames } from './unary.js';
+import type { UnaryKernel } from './unary.js';
+
+type Table = Record<Exclude<KernelName, 'Reshape'>, KernelFunc>;
+
+const elementwise = Object.fromEntries([
+  ...unaryKernelNames.map((n) => [n, unaryKernel(n)] as const),
+  ...binaryKernelNames.map((n) => [n, binaryKernel(n)] as const),
+]) as Record<UnaryKernel | BinaryKernel, KernelFunc>;
+
+/** Kernel functions by name (Reshape is the engine's shared view kernel). */
+export const gpuKernels = {
+  ...elementwise,
+  Where: whereKernel,
+  Sum: reduceKernel('Sum'),
+  Max: reduceKernel('Max'),
+  Min: reduceKernel('Min'),
+  ArgMax: argKernel('ArgMax'),
+  ArgMin: argKernel('ArgMin'),
+  Softmax: softmaxKernel(false),
+  LogSoftmax: softmaxKernel(true),
+  LayerNorm: layerNormKernel,
+  BatchMatMul: batchMatMulKernel,
+  Transpose: transposeKernel,
+  BroadcastTo: broadcastToKernel,
+  Slice: sliceKernel,
+  Pad: padKernel,
+  Concat: concatKernel,
+  Gather: gatherKernel,
+  ScatterAdd: scatterAddKernel,
+  IndexSelect: indexSelectKernel,
+  IndexAdd: indexAddKernel,
+} satisfies Table;
