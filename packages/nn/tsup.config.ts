@@ -1,3 +1,3 @@
 import { qkvTsup } from '@qkv/tsup-config';
 
-export default qkvTsup({ entry: { index: 'src/index.ts' } });
+export default qkvTsup({ entry: { index: 'src/index.ts', node: 'src/io/node.ts' } });
