@@ -10,3 +10,5 @@ export { scaledDotProductAttention } from './scaled-dot-product.js';
 export type { SdpaOptions, SdpaResult } from './scaled-dot-product.js';
 export { additiveMask, causalMask, combineMasks, paddingMask } from './masks.js';
 export type { CombineMasksOptions } from './masks.js';
+export { MultiheadAttention } from './multihead/multihead-attention.js';
+export type { MultiheadAttentionForwardOptions, MultiheadAttentionOptions } from './multihead/multihead-attention.js';
