@@ -1,4 +1,4 @@
-import { datasetError } from './errors.js';
+import { DatasetError } from './errors.js';
 import { shuffle } from './random.js';
 
 /** The three parts of a data set. */
@@ -67,7 +67,7 @@ function checkFractions(fn: string, fractions: SplitFractions): void {
   const values = [fractions.train, fractions.validation, fractions.test];
   const sum = values.reduce((a, b) => a + b, 0);
   if (values.some((v) => !Number.isFinite(v) || v < 0) || Math.abs(sum - 1) > 1e-9) {
-    throw datasetError(fn, 'fractions { train, validation, test } ≥ 0 summing to 1', `${values.join(' + ')} = ${sum}`);
+    throw new DatasetError(`${fn}: expected fractions { train, validation, test } ≥ 0 summing to 1, got ${values.join(' + ')} = ${sum}`);
   }
 }
 
