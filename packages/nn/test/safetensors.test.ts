@@ -141,7 +141,7 @@ function corruptCorpus(): [string, Uint8Array, RegExp][] {
   const text = JSON.stringify(header);
   for (let cut = 1; cut < Math.min(text.length, 40); cut++) corpus.push([`JSON cut at ${cut}`, fileOf(null, data, text.slice(0, text.length - cut)), /not valid JSON/]);
   for (const junk of ['[]', 'null', '42', '"x"', 'true', '{"a":1,}', "{'a':1}", '{"a" 1}']) corpus.push([`header ${junk}`, fileOf(null, data, junk), /not valid JSON|must be a JSON object|entry must be an object/]);
-  corpus.push(['invalid UTF-8', fileOf(null, data, '{"\uFFFD":1}'.replace('\uFFFD', 'X')).map((b, i, a) => (i === 10 ? 0xff : b)), /UTF-8/]);
+  corpus.push(['invalid UTF-8', fileOf(null, data, '{"X":1}').map((b, i) => (i === 10 ? 0xff : b)), /UTF-8/]);
   // 4. Unknown and unsupported dtypes, bad dtype types.
   for (const d of ['F8_E4M3', 'U64', 'f32', 'FLOAT', '', 'I128', 'C64', 'F32 ', 'bool']) withHeader(`dtype ${d}`, { ...header, w: { ...entry('w'), dtype: d } }, /unknown dtype|unsupported dtype/);
   for (const d of [1, null, ['F32'], { a: 1 }]) withHeader(`dtype ${JSON.stringify(d)}`, { ...header, w: { ...entry('w'), dtype: d } }, /dtype must be a string/);
