@@ -166,9 +166,9 @@ export class MultiheadAttention extends Module {
     if (this.inProjWeight) {
       if (selfAttention) return linear(query, this.inProjWeight, this.inProjBias).split(E, -1) as [Tensor, Tensor, Tensor];
       const [wq, wk, wv] = this.inProjWeight.split(E) as [Tensor, Tensor, Tensor];
-      return [linear(query, wq, bq!), linear(key, wk, bk!), linear(value, wv, bv!)];
+      return [linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)];
     }
-    return [linear(query, this.qProjWeight!, bq!), linear(key, this.kProjWeight!, bk!), linear(value, this.vProjWeight!, bv!)];
+    return [linear(query, this.qProjWeight!, bq), linear(key, this.kProjWeight!, bk), linear(value, this.vProjWeight!, bv)];
   }
 
   /** Checks ranks and sizes as PyTorch's `_mha_shape_check`; returns whether the input is batched. */
