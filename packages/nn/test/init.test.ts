@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Generator, randn, zeros } from '@qkv/tensor-core';
 import { Linear, init } from '../src/index.js';
 
-const stats = (v: Float32Array) => {
+const stats = (v: ArrayLike<number>) => {
   const a = Array.from(v);
   const mean = a.reduce((s, x) => s + x, 0) / a.length;
   return { mean, std: Math.sqrt(a.reduce((s, x) => s + (x - mean) ** 2, 0) / a.length), max: Math.max(...a.map(Math.abs)) };
