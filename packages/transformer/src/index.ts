@@ -11,3 +11,24 @@ export { LearnedPositionalEmbedding } from './positional/learned.js';
 export type { LearnedPositionalOptions } from './positional/learned.js';
 export { RotaryEmbedding } from './positional/rotary.js';
 export type { RotaryOptions } from './positional/rotary.js';
+
+export type { DecodeOptions, DecodeStepper } from './decoding/stepper.js';
+export { greedyDecode } from './decoding/greedy.js';
+export { filteredProbabilities, sample } from './decoding/sample.js';
+export type { SampleOptions } from './decoding/sample.js';
+export { beamSearch } from './decoding/beam-search.js';
+export type { BeamSearchOptions, Hypothesis } from './decoding/beam-search.js';
+
+export { Block, CausalSelfAttention, GPT, GPTBody, MLP } from './models/gpt.js';
+export type { GPTConfig, KVCache, LayerCache } from './models/gpt.js';
+
+export type { Activation, TransformerLayerOptions } from './layers/options.js';
+export { TransformerEncoderLayer } from './layers/encoder-layer.js';
+export type { EncoderLayerForwardOptions } from './layers/encoder-layer.js';
+export { TransformerDecoderLayer } from './layers/decoder-layer.js';
+export type { DecoderLayerAttention, DecoderLayerForwardOptions } from './layers/decoder-layer.js';
+export { TransformerEncoder } from './layers/encoder.js';
+export type { EncoderForwardOptions } from './layers/encoder.js';
+export { TransformerDecoder } from './layers/decoder.js';
+export { Transformer } from './layers/transformer.js';
+export type { TransformerForwardOptions, TransformerOptions } from './layers/transformer.js';

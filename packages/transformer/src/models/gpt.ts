@@ -1,0 +1,227 @@
+// A decoder-only Transformer language model in the shape of nanoGPT's model.py (GPT-2's layout and
+// parameter names), with a KV cache for generation and every layer's attention weights on request.
+import { scaledDotProductAttention } from '@qkv/attention';
+import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, init } from '@qkv/nn';
+import { arange, cat, DTypeError, ShapeError, ValueError, fmtShape } from '@qkv/tensor-core';
+import type { Generator, Tensor } from '@qkv/tensor-core';
+import type { DecodeStepper } from '../decoding/stepper.js';
+
+/** GPT hyper-parameters (nanoGPT's GPTConfig). */
+export interface GPTConfig {
+  vocabSize: number;
+  /** Longest context: the size of the position table `wpe`. */
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  /** E, the model width. */
+  nEmbd: number;
+  /** Dropout on embeddings, attention weights and residual branches (default 0). */
+  dropout?: number;
+  /** Biases in Linear and LayerNorm layers (default true, as GPT-2). */
+  bias?: boolean;
+  /** Share `lm_head.weight` with `transformer.wte.weight` (default true). */
+  tieWeights?: boolean;
+  generator?: Generator;
+}
+
+/** One layer's cached keys and values, each [B, H, t, D]. */
+export interface LayerCache {
+  k: Tensor;
+  v: Tensor;
+}
+/** The KV cache: one entry per layer (empty before the first step). */
+export type KVCache = LayerCache[];
+
+/** Multi-head causal self-attention with a fused q/k/v projection `c_attn` [3E, E]. */
+export class CausalSelfAttention extends Module {
+  readonly nHead: number;
+  cAttn: Linear;
+  cProj: Linear;
+  attnDropout: Dropout;
+  residDropout: Dropout;
+
+  constructor(config: GPTConfig) {
+    super();
+    const { nEmbd: E, nHead: H } = config;
+    if (E % H !== 0) throw new ValueError(`CausalSelfAttention: nEmbd = ${E} must be divisible by nHead = ${H}`);
+    this.nHead = H;
+    this.cAttn = new Linear(E, 3 * E, { bias: config.bias ?? true, generator: config.generator });
+    this.cProj = new Linear(E, E, { bias: config.bias ?? true, generator: config.generator });
+    this.attnDropout = new Dropout(config.dropout ?? 0, { generator: config.generator });
+    this.residDropout = new Dropout(config.dropout ?? 0, { generator: config.generator });
+  }
+
+  /**
+   * x [B, T, E]; `past` holds the keys/values of the t earlier positions. Query i (position t + i)
+   * sees keys 0 … t + i. Returns y [B, T, E], the new cache entry [B, H, t + T, D] and the weights
+   * [B, H, T, t + T].
+   */
+  override forward(x: Tensor, past: LayerCache | null = null): { y: Tensor; cache: LayerCache; weights: Tensor } {
+    const [B, T, E] = x.shape as [number, number, number];
+    const H = this.nHead;
+    const heads = (t: Tensor) => t.view(B, T, H, E / H).transpose(1, 2); // [B, T, E] → [B, H, T, D]
+    const [q, kNew, vNew] = this.cAttn.forward(x).split(E, 2).map(heads) as [Tensor, Tensor, Tensor];
+    const k = past ? cat([past.k, kNew], 2) : kNew; // [B, H, t + T, D]
+    const v = past ? cat([past.v, vNew], 2) : vNew;
+    const t = k.shape[2]! - T;
+    const keep = arange(t + T).unsqueeze(0).le(arange(t, t + T).unsqueeze(1)); // [T, t + T], true = may attend (key j ≤ query position)
+    const { output, weights } = scaledDotProductAttention(q, k, v, {
+      attnMask: keep,
+      dropoutP: this.training ? this.attnDropout.p : 0,
+      generator: this.attnDropout.generator,
+      returnWeights: true,
+    });
+    const y = output.transpose(1, 2).contiguous().view(B, T, E); // re-assemble the heads
+    return { y: this.residDropout.forward(this.cProj.forward(y)), cache: { k, v }, weights };
+  }
+}
+
+/** The position-wise feed-forward: Linear(E, 4E) → GELU → Linear(4E, E) → dropout. */
+export class MLP extends Module {
+  cFc: Linear;
+  cProj: Linear;
+  dropout: Dropout;
+
+  constructor(config: GPTConfig) {
+    super();
+    const bias = config.bias ?? true;
+    this.cFc = new Linear(config.nEmbd, 4 * config.nEmbd, { bias, generator: config.generator });
+    this.cProj = new Linear(4 * config.nEmbd, config.nEmbd, { bias, generator: config.generator });
+    this.dropout = new Dropout(config.dropout ?? 0, { generator: config.generator });
+  }
+
+  /** x [B, T, E] → [B, T, E]. */
+  override forward(x: Tensor): Tensor {
+    return this.dropout.forward(this.cProj.forward(this.cFc.forward(x).gelu()));
+  }
+}
+
+/** A pre-norm block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). */
+export class Block extends Module {
+  ln_1: LayerNorm;
+  attn: CausalSelfAttention;
+  ln_2: LayerNorm;
+  mlp: MLP;
+
+  constructor(config: GPTConfig) {
+    super();
+    this.ln_1 = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
+    this.attn = new CausalSelfAttention(config);
+    this.ln_2 = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
+    this.mlp = new MLP(config);
+  }
+
+  /** x [B, T, E] → [B, T, E], with this layer's cache and attention weights. */
+  override forward(x: Tensor, past: LayerCache | null = null): { y: Tensor; cache: LayerCache; weights: Tensor } {
+    const { y: a, cache, weights } = this.attn.forward(this.ln_1.forward(x), past);
+    const h = x.add(a);
+    return { y: h.add(this.mlp.forward(this.ln_2.forward(h))), cache, weights };
+  }
+}
+
+/** nanoGPT's `transformer` ModuleDict as a typed module: wte, wpe, drop, h, ln_f. */
+export class GPTBody extends Module {
+  wte: Embedding;
+  wpe: Embedding;
+  drop: Dropout;
+  h: ModuleList<Block>;
+  ln_f: LayerNorm;
+
+  constructor(config: GPTConfig) {
+    super();
+    this.wte = new Embedding(config.vocabSize, config.nEmbd, { generator: config.generator });
+    this.wpe = new Embedding(config.blockSize, config.nEmbd, { generator: config.generator });
+    this.drop = new Dropout(config.dropout ?? 0, { generator: config.generator });
+    this.h = new ModuleList(Array.from({ length: config.nLayer }, () => new Block(config)));
+    this.ln_f = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
+  }
+}
+
+/**
+ * GPT: token + learned position embeddings, `nLayer` pre-norm blocks, a final LayerNorm and a
+ * language-model head tied to the token embedding. Parameter names are nanoGPT's / GPT-2's
+ * (`transformer.h.0.attn.c_attn.weight`, `lm_head.weight`, …); init as nanoGPT (N(0, 0.02),
+ * residual projections N(0, 0.02/√(2·nLayer)), zero biases).
+ * B batch · T tokens · E nEmbd · V vocabSize · H nHead.
+ * @example
+ * const gpt = new GPT({ vocabSize: 65, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 32 });
+ * const logits = gpt.forward(ids); // [B, T] → [B, T, 65]
+ * const text = sample(gpt.stepper(), { prompt, maxNewTokens: 100, temperature: 0.8, topK: 10 });
+ */
+export class GPT extends Module {
+  readonly config: Required<Omit<GPTConfig, 'generator'>>;
+  transformer: GPTBody;
+  lmHead: Linear;
+
+  constructor(config: GPTConfig) {
+    super();
+    this.config = { dropout: 0, bias: true, tieWeights: true, ...config };
+    this.transformer = new GPTBody(config);
+    this.lmHead = new Linear(config.nEmbd, config.vocabSize, { bias: false, generator: config.generator });
+    if (this.config.tieWeights) this.lmHead.weight = this.transformer.wte.weight; // both names stay in the state dict, as PyTorch's
+    this.initWeights(config.generator);
+  }
+
+  private initWeights(generator?: Generator): void {
+    for (const [name, m] of this.namedModules()) {
+      if (m instanceof Linear || m instanceof Embedding) init.normal_(m.weight, 0, 0.02, { generator });
+      if (m instanceof Linear && m.bias) init.zeros_(m.bias);
+      if (name.endsWith('c_proj') && m instanceof Linear) init.normal_(m.weight, 0, 0.02 / Math.sqrt(2 * this.config.nLayer), { generator });
+    }
+  }
+
+  /**
+   * Runs the model on `idx` int32 [B, T] after the cached positions: returns logits [B, T, V], the
+   * extended cache and each layer's attention weights [B, H, T, t + T].
+   */
+  forwardWithCache(idx: Tensor, cache: KVCache = []): { logits: Tensor; cache: KVCache; attention: Tensor[] } {
+    if (idx.dtype !== 'int32') throw new DTypeError(`GPT.forward: idx must be int32 token ids, got ${idx.dtype}`);
+    if (idx.ndim !== 2) throw new ShapeError(`GPT.forward: idx must be [B, T], got ${fmtShape(idx.shape)}`);
+    const T = idx.shape[1]!;
+    const t = cache[0]?.k.shape[2] ?? 0;
+    if (t + T > this.config.blockSize) {
+      throw new ShapeError(`GPT.forward: positions ${t}..${t + T - 1} exceed blockSize = ${this.config.blockSize} (idx ${fmtShape(idx.shape)}, ${t} cached)`);
+    }
+    const { wte, wpe, drop, h, ln_f } = this.transformer;
+    const pos = arange(t, t + T, 1, { dtype: 'int32' }); // [T]
+    let x = drop.forward(wte.forward(idx).add(wpe.forward(pos))); // [B, T, E]
+    const next: KVCache = [];
+    const attention: Tensor[] = [];
+    [...h].forEach((block, l) => {
+      const out = block.forward(x, cache[l] ?? null);
+      x = out.y;
+      next.push(out.cache);
+      attention.push(out.weights);
+    });
+    return { logits: this.lmHead.forward(ln_f.forward(x)), cache: next, attention };
+  }
+
+  /** idx int32 [B, T] → logits [B, T, V]. */
+  override forward(idx: Tensor): Tensor {
+    return this.forwardWithCache(idx).logits;
+  }
+
+  /**
+   * A `DecodeStepper` for `greedyDecode`, `sample` and `beamSearch`. With `useCache` (default) each
+   * step feeds only the new token and reuses the keys/values of earlier positions; without it,
+   * each step re-runs the whole prefix (the reference the cache is tested against).
+   */
+  stepper(options: { useCache?: boolean } = {}): DecodeStepper<{ cache: KVCache; prefix: Tensor | null }> {
+    const useCache = options.useCache ?? true;
+    return {
+      init: () => ({ cache: [], prefix: null }),
+      step: (tokens, state) => {
+        if (useCache) {
+          const { logits, cache } = this.forwardWithCache(tokens, state.cache);
+          return { logits: logits.select(1, -1), state: { cache, prefix: null } };
+        }
+        const prefix = state.prefix ? cat([state.prefix, tokens], 1) : tokens; // [N, t + T]
+        return { logits: this.forward(prefix).select(1, -1), state: { cache: [], prefix } };
+      },
+      select: (state, index) => ({
+        cache: state.cache.map(({ k, v }) => ({ k: k.indexSelect(0, index), v: v.indexSelect(0, index) })),
+        prefix: state.prefix ? state.prefix.indexSelect(0, index) : null,
+      }),
+    };
+  }
+}

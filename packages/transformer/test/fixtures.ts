@@ -1,0 +1,34 @@
+// Loads the numpy golden fixtures written by fixtures/make_fixtures.py.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tensor } from '@qkv/tensor-core';
+import type { Tensor } from '@qkv/tensor-core';
+
+interface Encoded {
+  shape: number[];
+  dtype: 'float32' | 'bool';
+  data: (number | boolean | '-inf')[];
+}
+
+/** A fixture: its config, and inputs, state dict and outputs as tensors. */
+export interface Fixture {
+  config: Record<string, number | boolean | string>;
+  inputs: Record<string, Tensor>;
+  stateDict: Record<string, Tensor>;
+  outputs: Record<string, Tensor>;
+}
+
+function decode(e: Encoded): Tensor {
+  const values = e.data.map((v) => (v === '-inf' ? -Infinity : v));
+  return tensor(values as number[], { shape: e.shape, dtype: e.dtype });
+}
+
+function decodeAll(group: Record<string, Encoded>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(group).map(([k, v]) => [k, decode(v)]));
+}
+
+/** Reads `fixtures/<name>.json`. */
+export function loadFixture(name: string): Fixture {
+  const raw = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', `${name}.json`), 'utf8'));
+  return { config: raw.config, inputs: decodeAll(raw.inputs), stateDict: decodeAll(raw.state_dict), outputs: decodeAll(raw.outputs) };
+}
