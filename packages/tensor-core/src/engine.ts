@@ -214,7 +214,7 @@ function collectTensors(value: unknown, out: Set<Tensor>): void {
  * `keep`). Returned tensors move to the enclosing scope. `fn` must be synchronous.
  * @example const loss = tidy(() => model.forward(x).sub(y).pow(2).mean());
  */
-export function tidy<T extends TensorContainer>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   ENGINE.scopes.push(scope);
   let result: T;

@@ -20,3 +20,4 @@ export { loadTokenizer, type AnyTokenizer } from './load.js';
 // Byte-level building blocks (for pictures and custom pipelines).
 export { gpt2Split, GPT2_PATTERN } from './bpe/gpt2-split.js';
 export { BYTE_TO_CHAR, bytesToToken, tokenToBytes } from './bpe/byte-unicode.js';
+export { vocabAndMergesFromTiktoken, type VocabAndMerges } from './bpe/tiktoken.js';

@@ -1,0 +1,89 @@
+// Timing, correctness checks and result rows shared by every suite.
+
+/** One measured case: a system (qkv backend or peer) on one size. */
+export interface Measurement {
+  suite: string;
+  case: string;
+  system: string;
+  /** Median, min and max wall time of the warm runs, ms. */
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+  /** Work per run for a throughput figure: FLOPs, tokens or bytes. */
+  work?: { amount: number; unit: 'GFLOPS' | 'tokens/s' | 'MB/s' };
+  /** Largest |difference| from the reference computed before timing. */
+  maxAbsDiff?: number;
+}
+
+/** Settings every suite receives. */
+export interface BenchContext {
+  quick: boolean;
+  threads: number;
+  backends: string[];
+  log: (line: string) => void;
+}
+
+/** Median of a list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/**
+ * Times `fn` after `warmup` calls: at least `minRuns` runs and until `minMs` has passed (quick mode:
+ * 2 runs). `fn` may be async; its result is awaited each time.
+ */
+export async function time(fn: () => unknown, quick: boolean, options: { minRuns?: number; minMs?: number; warmup?: number } = {}): Promise<{ medianMs: number; minMs: number; maxMs: number; runs: number }> {
+  const { minRuns = 5, minMs = 1500, warmup = 1 } = options;
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  const start = performance.now();
+  const runs = quick ? 2 : minRuns;
+  while (times.length < runs || (!quick && performance.now() - start < minMs)) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+    if (times.length >= 200) break;
+  }
+  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
+}
+
+/** Max |a − b|; throws (loudly failing the benchmark) if above `tol` or if a value is not finite. */
+export function checkClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): number {
+  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
+  let max = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i]! - expected[i]!);
+    if (!Number.isFinite(actual[i]!) && actual[i] !== expected[i]) throw new Error(`${what}: value ${i} is ${actual[i]}, expected ${expected[i]}`);
+    if (d > max) max = d;
+  }
+  if (!(max <= tol)) throw new Error(`${what}: computes the wrong answer (max |diff| ${max.toExponential(2)} > ${tol})`);
+  return max;
+}
+
+/** Throughput of a measurement in its unit. */
+export function throughput(m: Measurement): number | undefined {
+  if (!m.work) return undefined;
+  const perSecond = m.work.amount / (m.medianMs / 1000);
+  return m.work.unit === 'GFLOPS' ? perSecond / 1e9 : m.work.unit === 'MB/s' ? perSecond / 1e6 : perSecond;
+}
+
+/** Seeded uniform values in [−0.5, 0.5). */
+export function randomArray(n: number, seed = 1): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = ((s >>> 0) / 4294967296) - 0.5;
+  }
+  return out;
+}
+
+/** Peak resident memory seen so far, MB. */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
