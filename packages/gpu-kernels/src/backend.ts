@@ -114,7 +114,7 @@ export class GpuBackend implements Backend {
   private call(p: Program, values: readonly DeviceData[], sizes: readonly number[]): unknown {
     const source = kernelSource(p);
     // gpu.js fixes argument types and sizes at the first call: one compiled kernel per signature
-    const kinds = this.asyncOnly ? '' : values.map((v) => (isDeviceObject(v) ? 'T' : 'A')).join('');
+    const kinds = values.map((v) => (isDeviceObject(v) ? 'T' : 'A')).join('');
     const key = `${kinds}|${p.size}|${sizes.join(',')}|${source}`;
     let kernel = this.kernels.get(key);
     if (!kernel) {

@@ -13,8 +13,9 @@ const exprs: Record<BinaryKernel, string> = {
   Sub: 'p - q',
   Mul: 'p * q',
   Div: 'p / q',
-  // GLSL pow is undefined for p < 0: use |p| and restore the sign for odd integer exponents
-  Pow: '(q == 0 ? 1 : (p < 0 ? (Math.floor(q) == q ? (Math.floor(q * 0.5) * 2 == q ? 1 : -1) * Math.pow(-p, q) : 0 / 0) : Math.pow(p, q)))',
+  // GLSL/WGSL pow is undefined for p < 0: use −p and restore the sign for odd integer exponents;
+  // a fractional power of a negative base is sqrt(p < 0), NaN where the driver produces one
+  Pow: '(q == 0 ? 1 : (p < 0 ? (Math.floor(q) == q ? (Math.floor(q * 0.5) * 2 == q ? 1 : -1) * Math.pow(-p, q) : Math.sqrt(p)) : Math.pow(p, q)))',
   Maximum: 'Math.max(p, q)',
   Minimum: 'Math.min(p, q)',
   Equal: '(p == q ? 1 : 0)',

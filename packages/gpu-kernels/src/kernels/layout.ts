@@ -36,7 +36,7 @@ export const padKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
   const value = (attrs.value as number | undefined) ?? 0;
   const shape = x!.shape.map((s, d) => s + before[d]! + after[d]!);
   const inside = x!.shape.flatMap((s, d) => (before[d] || after[d] ? [`c${d} >= ${before[d]!} && c${d} < ${before[d]! + s}`] : []));
-  const src = `x[${offset(x!.shape.map((_, d) => (before[d] ? `(c${d} - ${before[d]!})` : `c${d}`)), strides(x!.shape))}]`;
+  const src = `x[${offset(x!.shape.map((_, d) => (before[d] ? `(c${d} - ${before[d]})` : `c${d}`)), strides(x!.shape))}]`;
   // a non-finite fill value cannot be a shader literal: it comes in as a one-cell argument
   const fill = Number.isFinite(value) ? lit(value) : 'v[0]';
   const body = `${unravel('i', shape, 'c')}\n  if (${inside.length ? inside.join(' && ') : 'true'}) { return ${src}; }\n  return ${fill};`;
