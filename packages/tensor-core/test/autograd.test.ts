@@ -112,3 +112,16 @@ describe('memory', () => {
     expect(memory().numDataBuffers).toBe(buffers - 1);
   });
 });
+
+describe('Generator', () => {
+  it('getState/setState round-trips through JSON, including a cached normal sample', async () => {
+    const { Generator } = await import('../src/index.js');
+    const g = new Generator(42);
+    g.normal(); // leaves the second Box–Muller sample cached
+    const saved = JSON.parse(JSON.stringify(g.getState())) as number[];
+    const expected = [g.normal(), g.next(), g.normal()];
+    const h = new Generator(0).setState(saved);
+    expect([h.normal(), h.next(), h.normal()]).toEqual(expected);
+    expect(() => h.setState([1, 2, 3])).toThrow(/^Generator.setState: expected 6 finite numbers/);
+  });
+});

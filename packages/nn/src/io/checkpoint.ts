@@ -41,7 +41,7 @@ export function saveCheckpoint(parts: CheckpointParts): Uint8Array {
     metadata.optimizer = JSON.stringify({ paramGroups: sd.paramGroups, numbers });
   }
   if (parts.scheduler) metadata.scheduler = JSON.stringify(parts.scheduler.stateDict());
-  if (parts.generator) metadata.generator = JSON.stringify(parts.generator.getState().map((v) => (Number.isNaN(v) ? null : v)));
+  if (parts.generator) metadata.generator = JSON.stringify(parts.generator.getState());
   if (parts.extra !== undefined) metadata.extra = JSON.stringify(parts.extra);
   return save(tensors, { metadata });
 }
@@ -75,7 +75,7 @@ export function loadCheckpoint(data: Uint8Array | ArrayBuffer, parts: Checkpoint
     parts.optimizer.loadStateDict({ state, paramGroups: saved.paramGroups });
   }
   if (parts.scheduler) parts.scheduler.loadStateDict(JSON.parse(need('scheduler')));
-  if (parts.generator) parts.generator.setState((JSON.parse(need('generator')) as (number | null)[]).map((v) => v ?? NaN));
+  if (parts.generator) parts.generator.setState(JSON.parse(need('generator')) as number[]);
   for (const t of Object.values(tensors)) t.dispose();
   return { extra: metadata.extra === undefined ? undefined : JSON.parse(metadata.extra) };
 }

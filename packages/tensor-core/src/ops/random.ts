@@ -68,16 +68,21 @@ export class Generator {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** The state, for checkpoints. */
+  /**
+   * The state, for checkpoints: four 32-bit words, then 1 and the cached normal sample, or 0 and 0.
+   * Plain finite numbers, so it survives JSON.
+   */
   getState(): number[] {
-    return [...this.s, this.spareNormal === null ? NaN : this.spareNormal];
+    return [...this.s, this.spareNormal === null ? 0 : 1, this.spareNormal ?? 0];
   }
 
   /** Restores a state from `getState()`. */
-  setState(state: readonly number[]): this {
-    if (state.length !== 5) throw new ValueError(`Generator.setState: expected 5 numbers, got ${state.length}`);
+  setState(state: readonly (number | null)[]): this {
+    if (state.length !== 6 || state.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new ValueError(`Generator.setState: expected 6 finite numbers from getState(), got [${state.join(',')}]`);
+    }
     for (let i = 0; i < 4; i++) this.s[i] = state[i]! >>> 0;
-    this.spareNormal = Number.isNaN(state[4]) ? null : state[4]!;
+    this.spareNormal = state[4] === 1 ? state[5]! : null;
     return this;
   }
 }
