@@ -1,6 +1,7 @@
-// SIMD GEMM: B packed into 8-column panels, a 4×8 register tile (8 v128 accumulators), A read with
-// load32_splat through arbitrary strides (so Aᵀ needs no copy). The K loop is deliberately not
-// unrolled: larger tiles or unrolling make V8 spill registers (measured on the feasibility probe).
+// SIMD GEMM: B packed into 8-column panels, A packed into 4-row strips (so Aᵀ costs nothing extra
+// and the tile reads A with constant offsets from one pointer), a 4×8 register tile of 8 v128
+// accumulators, A broadcast with load32_splat. The K loop is deliberately not unrolled: larger
+// tiles or unrolling make V8 spill registers (measured on the feasibility probe).
 
 /** Depth block: a 4×KC strip of A and a KC×8 panel of B stay in L1. */
 const KC: i32 = 256;
@@ -14,29 +15,36 @@ const NC: i32 = 256;
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+// Packed operands are stored depth block by depth block ([K/KC][panel or strip][kc][8 or 4]) so
+// the data one tile reads for one depth block is contiguous; strided blocks aliased in cache and
+// halved the speed once K > KC.
+
+// @ts-ignore: decorator
+@inline function blockOffset(k: i32, K: i32, lanes: i32, count: i32, index: i32): usize {
+  const k0 = k & ~(KC - 1);
+  const kc = min(KC, K - k0);
+  return (<usize>k0 * <usize>count + <usize>index * <usize>kc + <usize>(k - k0)) * <usize>lanes << 2;
+}
+
 /**
  * Packs op(B) [K, N] (element (k, n) at b + k·rsB + n·csB, strides in bytes) into panels of 8
- * columns: panel p holds K rows of 8 floats, zero-padded past N. dst needs ⌈N/8⌉·K·8 floats.
+ * columns, zero-padded past N, depth-blocked. dst needs ⌈N/8⌉·K·8 floats.
  */
 export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usize): void {
-  for (let j0 = 0; j0 < N; j0 += 8) {
+  const panels = (N + 7) >> 3;
+  for (let p = 0; p < panels; p++) {
+    const j0 = p << 3;
     const w = min(8, N - j0);
-    let col = b + <usize>j0 * csB;
-    if (w == 8 && csB == 4) {
-      for (let k = 0; k < K; k++) {
-        v128.store(dst, v128.load(col));
-        v128.store(dst, v128.load(col, 16), 16);
-        col += rsB;
-        dst += 32;
-      }
-      continue;
-    }
+    const col = b + <usize>j0 * csB;
     for (let k = 0; k < K; k++) {
-      for (let j = 0; j < 8; j++) {
-        store<f32>(dst + (<usize>j << 2), j < w ? load<f32>(col + <usize>j * csB) : 0);
+      const d = dst + blockOffset(k, K, 8, panels, p);
+      const src = col + <usize>k * rsB;
+      if (w == 8 && csB == 4) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      } else {
+        for (let j = 0; j < 8; j++) store<f32>(d + (<usize>j << 2), j < w ? load<f32>(src + <usize>j * csB) : 0);
       }
-      col += rsB;
-      dst += 32;
     }
   }
 }
@@ -51,7 +59,26 @@ export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usi
   }
 }
 
-// Writes (first block) or adds an accumulator pair to one C row, keeping only `nc` ≤ 8 columns.
+/**
+ * Packs op(A) [M, K] (element (i, k) at a + i·rsA + k·csA, strides in bytes) into strips of 4 rows
+ * (4 floats per depth k), zero-padded past M, depth-blocked. dst needs ⌈M/4⌉·K·4 floats.
+ */
+export function packA(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usize): void {
+  const strips = (M + 3) >> 2;
+  for (let s = 0; s < strips; s++) {
+    const i0 = s << 2;
+    const h = min(4, M - i0);
+    const row = a + <usize>i0 * rsA;
+    for (let k = 0; k < K; k++) {
+      const d = dst + blockOffset(k, K, 4, strips, s);
+      const col = row + <usize>k * csA;
+      if (h == 4 && rsA == 4) v128.store(d, v128.load(col));
+      else for (let r = 0; r < 4; r++) store<f32>(d + (<usize>r << 2), r < h ? load<f32>(col + <usize>r * rsA) : 0);
+    }
+  }
+}
+
+// Writes (first depth block) or adds an accumulator pair to one C row, keeping `nc` ≤ 8 columns.
 // @ts-ignore: decorator
 @inline function storeRow(c: usize, lo: v128, hi: v128, nc: i32, first: bool): void {
   if (nc == 8) {
@@ -70,82 +97,56 @@ export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usi
   }
 }
 
-/** C[4, nc] (=|+=) A[4, kc]·Bpanel[kc, 8]; A rows rsA bytes apart, columns csA bytes apart. */
-function kernel4x8(a: usize, rsA: usize, csA: usize, pb: usize, kc: i32, c: usize, ldc: usize, nc: i32, first: bool): void {
+/** C[mr, nc] (=|+=) Astrip[kc, 4]ᵀ·Bpanel[kc, 8] for mr ≤ 4 rows and nc ≤ 8 columns. */
+function kernel4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, mr: i32, nc: i32, first: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let a0 = a;
-  let a1 = a + rsA;
-  let a2 = a1 + rsA;
-  let a3 = a2 + rsA;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(a0);
+    let x = v128.load32_splat(pa);
     c00 = madd(x, b0, c00);
     c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a1);
+    x = v128.load32_splat(pa, 4);
     c10 = madd(x, b0, c10);
     c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a2);
+    x = v128.load32_splat(pa, 8);
     c20 = madd(x, b0, c20);
     c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a3);
+    x = v128.load32_splat(pa, 12);
     c30 = madd(x, b0, c30);
     c31 = madd(x, b1, c31);
-    a0 += csA;
-    a1 += csA;
-    a2 += csA;
-    a3 += csA;
+    pa += 16;
     pb += 32;
   }
   storeRow(c, c00, c01, nc, first);
-  storeRow(c + ldc, c10, c11, nc, first);
-  storeRow(c + 2 * ldc, c20, c21, nc, first);
-  storeRow(c + 3 * ldc, c30, c31, nc, first);
-}
-
-/** The 1×8 tile for the last M mod 4 rows. */
-function kernel1x8(a: usize, csA: usize, pb: usize, kc: i32, c: usize, nc: i32, first: bool): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const x = v128.load32_splat(a);
-    c0 = madd(x, v128.load(pb), c0);
-    c1 = madd(x, v128.load(pb, 16), c1);
-    a += csA;
-    pb += 32;
-  }
-  storeRow(c, c0, c1, nc, first);
+  if (mr > 1) storeRow(c + ldc, c10, c11, nc, first);
+  if (mr > 2) storeRow(c + 2 * ldc, c20, c21, nc, first);
+  if (mr > 3) storeRow(c + 3 * ldc, c30, c31, nc, first);
 }
 
 /**
- * C[i0:i1, 0:N] = op(A)[i0:i1, :]·op(B) with op(B) packed by `packB`. Element (i, k) of op(A) is
- * at a + i·rsA + k·csA (bytes); C is row-major with N columns. K ≥ 1. Threads call this on
- * disjoint row ranges of the same packed B.
+ * C[i0:i1, 0:N] = A[i0:i1, :]·B for A packed by `packA` (M rows) and B by `packB`; C is row-major
+ * with N columns. i0 is a multiple of 4; K ≥ 1. Threads call this on disjoint row ranges.
  */
-export function gemmRows(a: usize, rsA: usize, csA: usize, pb: usize, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
+export function gemmRows(pa: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
   const ldc = <usize>N << 2;
-  const panelBytes = <usize>K << 5;
+  const strips = <usize>((M + 3) >> 2);
+  const panels = <usize>((N + 7) >> 3);
+  i1 = min(i1, M);
   for (let jc = 0; jc < N; jc += NC) {
     const jEnd = min(N, jc + NC);
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const first = k0 == 0;
-      const aK = <usize>k0 * csA;
-      const bK = <usize>k0 << 5;
-      let i = i0;
-      for (; i + 4 <= i1; i += 4) {
-        const ai = a + <usize>i * rsA + aK;
+      const aBlock = pa + (<usize>k0 * strips << 4);
+      const bBlock = pb + (<usize>k0 * panels << 5);
+      for (let i = i0; i < i1; i += 4) {
+        const ai = aBlock + (<usize>(i >> 2) * <usize>kc << 4);
         const ci = c + <usize>i * ldc;
+        const mr = min(4, i1 - i);
         for (let j = jc; j < jEnd; j += 8) {
-          kernel4x8(ai, rsA, csA, pb + <usize>(j >> 3) * panelBytes + bK, kc, ci + (<usize>j << 2), ldc, min(8, N - j), first);
-        }
-      }
-      for (; i < i1; i++) {
-        const ai = a + <usize>i * rsA + aK;
-        const ci = c + <usize>i * ldc;
-        for (let j = jc; j < jEnd; j += 8) {
-          kernel1x8(ai, csA, pb + <usize>(j >> 3) * panelBytes + bK, kc, ci + (<usize>j << 2), min(8, N - j), first);
+          kernel4x8(ai, bBlock + (<usize>(j >> 3) * <usize>kc << 5), kc, ci + (<usize>j << 2), ldc, mr, min(8, N - j), first);
         }
       }
     }
@@ -153,16 +154,17 @@ export function gemmRows(a: usize, rsA: usize, csA: usize, pb: usize, K: i32, N:
 }
 
 /**
- * Rows [r0, r1) of a batch of GEMMs flattened to batch·M rows: batch t reads A at a + t·aBatch,
- * its packed B at pb + t·pbBatch (0 when B is shared) and writes C at c + t·M·N·4. The unit of
- * work a thread receives.
+ * Rows [r0, r1) of a batch of GEMMs flattened to batch·Mp rows, Mp = M rounded up to 4 (so every
+ * range starts on a strip): batch t reads packed A at pa + t·paBatch, packed B at pb + t·pbBatch
+ * (0 when B is shared) and writes C at c + t·M·N·4. The unit of work a thread receives.
  */
-export function gemmBatched(a: usize, rsA: usize, csA: usize, aBatch: usize, pb: usize, pbBatch: usize, K: i32, N: i32, c: usize, M: i32, r0: i32, r1: i32): void {
+export function gemmBatched(pa: usize, paBatch: usize, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
   if (M <= 0) return;
+  const Mp = (M + 3) & ~3;
   const cBatch = <usize>M * <usize>N << 2;
-  for (let t = r0 / M; t * M < r1; t++) {
-    const i0 = max(r0 - t * M, 0);
-    const i1 = min(r1 - t * M, M);
-    gemmRows(a + <usize>t * aBatch, rsA, csA, pb + <usize>t * pbBatch, K, N, c + <usize>t * cBatch, i0, i1);
+  for (let t = r0 / Mp; t * Mp < r1; t++) {
+    const i0 = max(r0 - t * Mp, 0);
+    const i1 = min(r1 - t * Mp, Mp);
+    gemmRows(pa + <usize>t * paBatch, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1);
   }
 }

@@ -2,11 +2,11 @@
 // module's exports, and an optional thread pool shares the memory.
 import type { Backend, DType, TensorInfo, TypedArray } from '@qkv/tensor-core';
 import { chooseModule } from './runtime/binaries.js';
-import type { ModuleChoice } from './runtime/binaries.js';
+import type { ModuleChoice, ModuleOptions } from './runtime/binaries.js';
 import { INITIAL_PAGES, MAX_PAGES } from './runtime/exports.js';
 import type { KernelExports } from './runtime/exports.js';
 import { Heap } from './runtime/heap.js';
-import type { ThreadPool } from './runtime/threads.js';
+import { ThreadPool } from './runtime/threads.js';
 
 /** A tensor's storage on `wasm`: a block of the heap. `bytes` is the requested length. */
 export interface WasmHandle {
@@ -73,15 +73,20 @@ export class WasmBackend implements Backend {
 }
 
 /**
- * Compiles and instantiates the kernel module (relaxed SIMD and shared memory where available).
- * The factory `registerBackend('wasm', …)` uses; call it directly only for a private instance.
- * @example const backend = await createWasmBackend(); backend.choice.relaxed // true on Node ≥ 20
+ * Compiles and instantiates the kernel module (relaxed SIMD and shared memory where available) and,
+ * in Node, starts `QKV_WASM_THREADS` − 1 workers. The factory `registerBackend('wasm', …)` uses;
+ * call it directly only for a private instance (benchmarks comparing builds).
+ * @param options force the plain build (`relaxed: false`) or unshared memory (`shared: false`)
+ * @example const plain = await createWasmBackend({ relaxed: false }); plain.choice.relaxed // false
  */
-export async function createWasmBackend(): Promise<WasmBackend> {
-  const choice = await chooseModule();
+export async function createWasmBackend(options: ModuleOptions = {}): Promise<WasmBackend> {
+  const choice = await chooseModule(options);
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: choice.shared });
   const module = await WebAssembly.compile(choice.bytes);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as KernelExports;
-  return new WasmBackend(new Heap(memory, exports.heapBase(), MAX_PAGES), exports, choice);
+  const backend = new WasmBackend(new Heap(memory, exports.heapBase(), MAX_PAGES), exports, choice);
+  const threads = typeof process !== 'undefined' ? Number(process.env?.QKV_WASM_THREADS ?? 1) : 1;
+  if (choice.shared && Number.isInteger(threads) && threads > 1) backend.pool = await ThreadPool.create(threads - 1, choice.bytes, memory);
+  return backend;
 }

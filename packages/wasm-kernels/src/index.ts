@@ -13,6 +13,7 @@ import './register.js';
 
 export { createWasmBackend, WasmBackend } from './backend.js';
 export type { WasmHandle } from './backend.js';
+export type { ModuleOptions } from './runtime/binaries.js';
 export { nativeKernels, WASM_PRIORITY } from './register.js';
 export { getThreads, setThreads, wasmFeatures } from './threads.js';
 export { sizeClass } from './runtime/heap.js';

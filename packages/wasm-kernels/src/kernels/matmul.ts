@@ -1,5 +1,5 @@
-// BatchMatMul on the SIMD GEMM: op(B) is packed into 8-column panels once per distinct batch,
-// then rows of the flattened batch are split across threads.
+// BatchMatMul on the SIMD GEMM: op(A) is packed into 4-row strips and op(B) into 8-column panels
+// once per distinct batch, then strips of the flattened batch are split across threads.
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 
@@ -32,21 +32,26 @@ export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }
   // byte strides of op(A) (i, p) and op(B) (p, j)
   const [rsA, csA] = tA ? [4, m * 4] : [k * 4, 4];
   const [rsB, csB] = tB ? [4, k * 4] : [n * 4, 4];
-  const packBytes = Math.ceil(n / 8) * k * 32;
-  const packs = bb === 1 ? 1 : bb;
-  const pb = wb.heap.alloc(packs * packBytes);
+  // with a shared B and plain A, the batch folds into the rows: one GEMM of batch·M rows
+  const fold = bb === 1 && !tA;
+  const rowsA = fold ? batch * m : m;
+  const packsA = fold || ba === 1 ? 1 : ba;
+  const packsB = bb === 1 ? 1 : bb;
+  const aBytes = Math.ceil(rowsA / 4) * k * 16;
+  const bBytes = Math.ceil(n / 8) * k * 32;
+  const pa = wb.heap.alloc(packsA * aBytes);
+  const pb = wb.heap.alloc(packsB * bBytes);
   try {
-    for (let t = 0; t < packs; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * packBytes);
-    const fold = bb === 1 && !tA;
-    const rowsPerBatch = fold ? batch * m : m;
-    const aBatch = ba === 1 ? 0 : m * k * 4;
-    const args = [aPtr, rsA, csA, aBatch, pb, bb === 1 ? 0 : packBytes, k, n, out.ptr, rowsPerBatch] as const;
-    const rows = batch * m;
+    for (let t = 0; t < packsA; t++) wb.exports.packA(aPtr + t * m * k * 4, rsA, csA, rowsA, k, pa + t * aBytes);
+    for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
+    const args = [pa, packsA === 1 ? 0 : aBytes, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
+    const rows = (fold ? 1 : batch) * Math.ceil(rowsA / 4) * 4;
     const local = (r0: number, r1: number): void => wb.exports.gemmBatched(...args, r0, r1);
     if (wb.pool && rows >= 8 && rows * n * k >= THREAD_MIN_MACS) wb.pool.run(args, rows, 4, local);
     else local(0, rows);
   } finally {
-    wb.heap.free(pb, packs * packBytes);
+    wb.heap.free(pb, packsB * bBytes);
+    wb.heap.free(pa, packsA * aBytes);
   }
   return { handle: out, shape, dtype: 'float32' };
 };

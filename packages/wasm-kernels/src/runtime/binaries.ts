@@ -49,13 +49,18 @@ export function sharedMemoryAvailable(): boolean {
   }
 }
 
-/**
- * Chooses the module. `QKV_WASM_RELAXED=0` (Node) forces the plain SIMD build; `QKV_WASM_SHARED=0`
- * forces unshared memory (one thread).
- */
-export async function chooseModule(): Promise<ModuleChoice> {
-  const shared = envFlag('QKV_WASM_SHARED') !== '0' && sharedMemoryAvailable();
-  if (envFlag('QKV_WASM_RELAXED') !== '0') {
+/** What to ask of the module; each defaults to "when available". */
+export interface ModuleOptions {
+  /** Use the relaxed-SIMD build if the engine validates it (default true; `QKV_WASM_RELAXED=0` in Node says false). */
+  relaxed?: boolean;
+  /** Use shared memory if possible (default true; `QKV_WASM_SHARED=0` in Node says false). */
+  shared?: boolean;
+}
+
+/** Chooses the module build: the best one the engine supports, within `options`. */
+export async function chooseModule(options: ModuleOptions = {}): Promise<ModuleChoice> {
+  const shared = (options.shared ?? envFlag('QKV_WASM_SHARED') !== '0') && sharedMemoryAvailable();
+  if (options.relaxed ?? envFlag('QKV_WASM_RELAXED') !== '0') {
     await enableRelaxedInNode();
     const candidate = decode(shared ? relaxedShared : relaxedUnshared);
     if (WebAssembly.validate(candidate)) return { bytes: candidate, relaxed: true, shared };

@@ -5,8 +5,8 @@ export interface KernelExports {
   heapBase(): number;
   /** Packs op(B) [K, N] into 8-column panels at `dst` (strides in bytes). */
   packB(b: number, rsB: number, csB: number, K: number, N: number, dst: number): void;
-  /** C[i0:i1] = op(A)[i0:i1]·packed B (strides in bytes). */
-  gemmRows(a: number, rsA: number, csA: number, pb: number, K: number, N: number, c: number, i0: number, i1: number): void;
+  /** Packs op(A) [M, K] into strips of 4 rows at `dst` (strides in bytes). */
+  packA(a: number, rsA: number, csA: number, M: number, K: number, dst: number): void;
   /** out = op(x) elementwise, op code from op-codes.ts. */
   unary(op: number, x: number, out: number, n: number): void;
   /** out[i] = a[i·aInc] op b[i·bInc], increments 0 or 1. */
@@ -17,8 +17,8 @@ export interface KernelExports {
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
   /** Row-wise (x − mean)/√(var + eps). */
   layerNorm(x: number, out: number, rows: number, size: number, eps: number): void;
-  /** Rows [r0, r1) of batch·M rows of batched GEMMs over packed B (assembly/gemm.ts). */
-  gemmBatched(a: number, rsA: number, csA: number, aBatch: number, pb: number, pbBatch: number, K: number, N: number, c: number, M: number, r0: number, r1: number): void;
+  /** Rows [r0, r1) of batch·⌈M/4⌉·4 rows of batched GEMMs over packed A and B (assembly/gemm.ts). */
+  gemmBatched(pa: number, paBatch: number, pb: number, pbBatch: number, M: number, K: number, N: number, c: number, r0: number, r1: number): void;
 }
 
 /** The declared maximum of the module's memory, in 64 KiB pages (scripts/build-wasm.mjs). */

@@ -63,7 +63,7 @@ export class ThreadPool {
 
   /**
    * Splits rows [0, rows) into `size` ranges (multiples of `align`), posts all but the first to
-   * the workers with `args` (gemmBatched's first 10 arguments), runs the first with `local`, and
+   * the workers with `args` (gemmBatched's first 8 arguments), runs the first with `local`, and
    * returns when every range is done.
    */
   run(args: readonly number[], rows: number, align: number, local: (r0: number, r1: number) => void): void {
@@ -76,8 +76,8 @@ export class ThreadPool {
       if (r0 >= rows) break;
       const base = w * SLOT;
       this.ctl.set(args, base + 1);
-      this.ctl[base + 11] = r0;
-      this.ctl[base + 12] = Math.min(rows, r0 + chunk);
+      this.ctl[base + 9] = r0;
+      this.ctl[base + 10] = Math.min(rows, r0 + chunk);
       Atomics.add(this.ctl, base, 1);
       Atomics.notify(this.ctl, base);
       posted++;

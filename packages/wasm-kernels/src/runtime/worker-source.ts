@@ -3,7 +3,7 @@
 // module over the shared memory and then sleeps on its slot of the control array until the main
 // thread posts a row range of a GEMM.
 
-/** Int32 slots per worker in the control array: [sequence, 12 arguments…]. */
+/** Int32 slots per worker in the control array: [sequence, 10 arguments…]. */
 export const SLOT = 16;
 /** Index of the completion counter (after all slots). */
 export const doneIndex = (workers: number): number => workers * SLOT;
@@ -23,7 +23,7 @@ const start = (data) => {
     Atomics.wait(ctl, base, seen);
     seen = Atomics.load(ctl, base);
     const a = ctl;
-    run(a[base+1], a[base+2], a[base+3], a[base+4], a[base+5], a[base+6], a[base+7], a[base+8], a[base+9], a[base+10], a[base+11], a[base+12]);
+    run(a[base+1], a[base+2], a[base+3], a[base+4], a[base+5], a[base+6], a[base+7], a[base+8], a[base+9], a[base+10]);
     Atomics.add(ctl, done, 1);
     Atomics.notify(ctl, done);
   }

@@ -1,0 +1,56 @@
+// GEMM GFLOPS of every engine at the issue's sizes, each result checked on sampled entries first.
+import type { QkvEngine } from './engines.js';
+import { qkvGemm, tfjsGemm, useTfjs } from './engines.js';
+import { medianMs } from './timing.js';
+
+/** The benchmark's GEMM sizes [M, K, N]. */
+export const gemmSizes: [number, number, number][] = [[128, 128, 128], [512, 512, 512], [1024, 1024, 1024], [128, 512, 2048]];
+
+function randomFloats(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
+}
+
+/** Throws unless 97 sampled entries of C equal float64 dot products of A's rows and B's columns. */
+function checkSampled(label: string, c: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): void {
+  for (let s = 0; s < 97; s++) {
+    const i = (s * 7919) % m;
+    const j = (s * 104729) % n;
+    let ref = 0;
+    for (let p = 0; p < k; p++) ref += a[i * k + p]! * b[p * n + j]!;
+    if (Math.abs(c[i * n + j]! - ref) > 1e-3 * Math.sqrt(k)) throw new Error(`${label}: C[${i},${j}] = ${c[i * n + j]}, expected ${ref}`);
+  }
+}
+
+interface Runner {
+  run(): Float32Array;
+  time(): void;
+  dispose(): void;
+}
+
+function measure(label: string, make: () => Runner, a: Float32Array, b: Float32Array, [m, k, n]: [number, number, number]): number {
+  const r = make();
+  checkSampled(label, r.run(), a, b, m, k, n);
+  const budgetMs = label.includes('tfjs-cpu') ? 2500 : 1200;
+  const ms = medianMs(r.time, { warmup: 2, maxRuns: 40, budgetMs });
+  r.dispose();
+  return (2 * m * k * n) / ms / 1e6;
+}
+
+/** GFLOPS rows: one per size, one column per engine. */
+export async function gemmTable(engines: QkvEngine[]): Promise<{ size: string; gflops: Record<string, number> }[]> {
+  const rows = [];
+  for (const size of gemmSizes) {
+    const [m, k, n] = size;
+    const a = randomFloats(m * k, 1);
+    const b = randomFloats(k * n, 2);
+    const gflops: Record<string, number> = {};
+    for (const e of engines) gflops[e.label] = measure(e.label, () => qkvGemm(e, a, b, m, k, n), a, b, size);
+    await useTfjs('wasm');
+    gflops['tfjs-wasm 1T'] = measure('tfjs-wasm', () => tfjsGemm(a, b, m, k, n), a, b, size);
+    await useTfjs('cpu');
+    gflops['tfjs-cpu'] = measure('tfjs-cpu', () => tfjsGemm(a, b, m, k, n), a, b, size);
+    rows.push({ size: `${m}×${k}×${n}`, gflops });
+  }
+  return rows;
+}

@@ -1,0 +1,60 @@
+// The heap allocator, memory accounting through tidy/dispose, and worker threads.
+import { describe, expect, it } from 'vitest';
+import { batchMatMul, memory, setBackend, tensor, tidy } from '@qkv/tensor-core';
+import { setThreads, getThreads, sizeClass, wasmFeatures } from '../src/index.js';
+import { floats } from './helpers.js';
+
+describe('wasm heap', () => {
+  it('rounds sizes to 16-byte classes up to 4 KiB, then to eighths of a power of two', () => {
+    expect([1, 16, 17, 4096].map(sizeClass)).toEqual([16, 16, 32, 4096]);
+    expect(sizeClass(4097)).toBe(4608);
+    expect(sizeClass(1_000_000)).toBe(1_048_576);
+  });
+
+  it('frees every block a tidy scope created, so a loop does not grow the heap', async () => {
+    await setBackend('wasm');
+    const w = tensor(floats(64 * 64), { shape: [1, 64, 64] });
+    const step = (): void => tidy(() => {
+      batchMatMul(w, w).softmax(-1).sum();
+    });
+    step();
+    const before = memory();
+    for (let i = 0; i < 20; i++) step();
+    expect(memory().numBytes).toBe(before.numBytes);
+    expect(memory().bytesByBackend.wasm).toBe(before.bytesByBackend.wasm);
+    w.dispose();
+  });
+
+  it('grows the memory for a 64 MiB tensor and reads it back intact', async () => {
+    await setBackend('wasm');
+    const big = new Float32Array(16 * 2 ** 20).map((_, i) => i % 1000);
+    const t = tensor(big, { shape: [big.length] });
+    const back = t.add(1).dataSync();
+    expect(back[999]).toBe(1000);
+    expect(back[big.length - 1]).toBe((big.length - 1) % 1000 + 1);
+    t.dispose();
+  });
+});
+
+describe('wasm threads', () => {
+  it('gives bit-identical GEMM results on 2 threads as on 1, then stops the workers', async () => {
+    await setBackend('wasm');
+    expect((await wasmFeatures()).sharedMemory).toBe(true);
+    const a = tensor(floats(3 * 130 * 257, 3), { shape: [3, 130, 257] });
+    const b = tensor(floats(257 * 67, 4), { shape: [1, 257, 67] });
+    const one = batchMatMul(a, b).dataSync();
+    const oneT = batchMatMul(a.transpose(1, 2), b.transpose(1, 2), true, true).dataSync();
+    await setThreads(2);
+    expect(await getThreads()).toBe(2);
+    const two = batchMatMul(a, b).dataSync();
+    const twoT = batchMatMul(a.transpose(1, 2), b.transpose(1, 2), true, true).dataSync();
+    await setThreads(1);
+    expect(await getThreads()).toBe(1);
+    expect(two).toEqual(one);
+    expect(twoT).toEqual(oneT);
+  });
+
+  it('rejects a thread count outside [1, 64]', async () => {
+    await expect(setThreads(0)).rejects.toThrow('setThreads: expected an integer in [1, 64], got 0');
+  });
+});
