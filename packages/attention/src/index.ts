@@ -12,3 +12,7 @@ export { additiveMask, causalMask, combineMasks, paddingMask } from './masks.js'
 export type { CombineMasksOptions } from './masks.js';
 export { MultiheadAttention } from './multihead/multihead-attention.js';
 export type { MultiheadAttentionForwardOptions, MultiheadAttentionOptions } from './multihead/multihead-attention.js';
+export { AdditiveAttention } from './rnn/additive.js';
+export type { AdditiveAttentionOptions } from './rnn/additive.js';
+export { DotProductAttention, GeneralAttention } from './rnn/luong.js';
+export type { SourceAttentionOptions, SourceAttentionResult } from './rnn/attend-keys.js';
