@@ -49,12 +49,15 @@ describe('loadCmudict (the real dictionary)', () => {
 
   it('never puts a word in two splits, so alternative pronunciations stay together', () => {
     const seen = new Map<string, string>();
+    const straddling: string[] = [];
     for (const name of ['train', 'validation', 'test'] as const) {
       for (const { word } of cmu[name]) {
-        expect(seen.has(word), `${word} in ${seen.get(word)} and ${name}`).toBe(false);
+        if (seen.has(word)) straddling.push(`${word} in ${seen.get(word)} and ${name}`);
         seen.set(word, name);
       }
     }
+    expect(straddling).toEqual([]);
+    expect(seen.size).toBe(124_890);
     const read = [...cmu.train, ...cmu.validation, ...cmu.test].find((e) => e.word === 'read')!;
     expect(read.pronunciations).toEqual([['R', 'EH1', 'D'], ['R', 'IY1', 'D']]);
   });
@@ -80,13 +83,13 @@ describe('loadCmudict (the real dictionary)', () => {
     for (const stress of [true, false]) {
       const tokenizers = g2pTokenizers(cmu, { stress });
       const unk = tokenizers.target.specialTokens.unk;
+      const wrong: string[] = [];
       for (const { source, target } of g2pPairs(cmu.test, { stress })) {
-        expect(tokenizers.source.decode(tokenizers.source.encode(source))).toBe(source);
         const ids = tokenizers.target.encode(target);
-        expect(ids).not.toContain(unk);
-        expect(ids.length).toBe(target.split(' ').length);
-        expect(tokenizers.target.decode(ids)).toBe(target);
+        const ok = tokenizers.source.decode(tokenizers.source.encode(source)) === source && !ids.includes(unk!) && ids.length === target.split(' ').length && tokenizers.target.decode(ids) === target;
+        if (!ok) wrong.push(`${source} → ${target}`);
       }
+      expect(wrong).toEqual([]);
     }
   });
 

@@ -31,15 +31,21 @@ describe('loadSpamAssassin (the real corpus)', () => {
     spam = await loadSpamAssassin({ seed: 0 });
   });
 
-  it('splits the 6,046 e-mails 4,836 / 605 / 605, stratified by label', () => {
-    expect([spam.train.length, spam.validation.length, spam.test.length]).toEqual([4836, 605, 605]);
-    const spamCount = (part: SpamMessage[]) => part.filter((m) => m.label === 1).length;
-    expect([spamCount(spam.train), spamCount(spam.validation), spamCount(spam.test)]).toEqual([1516, 190, 190]); // 1,896 spam in all
+  const spamCount = (part: SpamMessage[]) => part.filter((m) => m.label === 1).length;
+
+  it('keeps all 6,046 e-mails without deduplication: 4,836 / 605 / 605, stratified by label', async () => {
+    const all = await loadSpamAssassin({ seed: 0, dedupe: false });
+    expect([all.train.length, all.validation.length, all.test.length]).toEqual([4836, 605, 605]);
+    expect([spamCount(all.train), spamCount(all.validation), spamCount(all.test)]).toEqual([1516, 190, 190]); // 1,896 spam in all
+    const keys = [...all.train, ...all.validation, ...all.test].map((m) => `${m.group}/${m.id}`);
+    expect(new Set(keys).size).toBe(6046);
   });
 
-  it('puts each message in exactly one part', () => {
-    const keys = [...spam.train, ...spam.validation, ...spam.test].map((m) => `${m.group}/${m.id}`);
-    expect(new Set(keys).size).toBe(6046);
+  it('drops repeated texts by default, so no copy sits in two parts: 4,758 / 594 / 594', () => {
+    expect([spam.train.length, spam.validation.length, spam.test.length]).toEqual([4758, 594, 594]);
+    expect([spamCount(spam.train), spamCount(spam.validation), spamCount(spam.test)]).toEqual([1468, 183, 183]);
+    const texts = [...spam.train, ...spam.validation, ...spam.test].map((m) => m.text);
+    expect(new Set(texts).size).toBe(texts.length);
   });
 });
 
