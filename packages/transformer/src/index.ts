@@ -32,3 +32,10 @@ export type { EncoderForwardOptions } from './layers/encoder.js';
 export { TransformerDecoder } from './layers/decoder.js';
 export { Transformer } from './layers/transformer.js';
 export type { TransformerForwardOptions, TransformerOptions } from './layers/transformer.js';
+
+export { TransformerClassifier, meanOverTokens } from './models/classifier.js';
+export type { ClassifierConfig } from './models/classifier.js';
+export { Seq2SeqTransformer } from './models/seq2seq-transformer.js';
+export type { Seq2SeqState, Seq2SeqTransformerConfig } from './models/seq2seq-transformer.js';
+export { VisionTransformer } from './models/vit.js';
+export type { ViTConfig } from './models/vit.js';

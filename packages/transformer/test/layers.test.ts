@@ -67,7 +67,7 @@ describe('Transformer', () => {
     expect(all.crossAttention.map((w) => w.shape)).toEqual([[2, 2, 4, 5], [2, 2, 4, 5]]);
   });
 
-  it('has PyTorch's layer defaults: feed-forward 2048, dropout 0.1, post-norm relu', () => {
+  it("has PyTorch's layer defaults: feed-forward 2048, dropout 0.1, post-norm relu", () => {
     const layer = new TransformerEncoderLayer(512, 8);
     expect(layer.options).toMatchObject({ dimFeedforward: 2048, dropout: 0.1, activation: 'relu', layerNormEps: 1e-5, batchFirst: false, normFirst: false, bias: true });
     expect(layer.linear1.weight.shape).toEqual([2048, 512]);

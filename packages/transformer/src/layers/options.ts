@@ -35,9 +35,10 @@ export function resolveLayerOptions(name: string, dModel: number, nhead: number,
     if (!Number.isInteger(n) || n <= 0) throw new ValueError(`${name}: ${what} must be a positive integer, got ${n}`);
   }
   if (dModel % nhead !== 0) throw new ValueError(`${name}: dModel must be divisible by nhead, got dModel ${dModel} and nhead ${nhead}`);
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)); // undefined means "default"
   const resolved = {
     dimFeedforward: 2048, dropout: 0.1, activation: 'relu' as Activation, layerNormEps: 1e-5,
-    batchFirst: false, normFirst: false, bias: true, ...options, generator: options.generator,
+    batchFirst: false, normFirst: false, bias: true, ...given, generator: options.generator,
   };
   const a = resolved.activation;
   if (a !== 'relu' && a !== 'gelu' && typeof a !== 'function') throw new ValueError(`${name}: activation must be 'relu', 'gelu' or a function, got '${String(a)}'`);
