@@ -5,6 +5,7 @@ import type { KernelFunc, KernelName } from '@qkv/tensor-core';
 import { createWasmBackend } from './backend.js';
 import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
 import { float32Or, onCpuViews } from './kernels/fallback.js';
+import { broadcastToKernel, transposeKernel } from './kernels/layout.js';
 import { batchMatMulKernel } from './kernels/matmul.js';
 import { binaryCodes, unaryCodes } from './kernels/op-codes.js';
 import type { BinaryKernel, UnaryKernel } from './kernels/op-codes.js';
@@ -27,8 +28,12 @@ export const nativeKernels: Partial<Record<KernelName, KernelFunc>> = {
 export const WASM_PRIORITY = 2;
 
 registerBackend('wasm', createWasmBackend, WASM_PRIORITY);
+/** Data movement done on the heap for every dtype. */
+const layoutKernels: Partial<Record<KernelName, KernelFunc>> = { Transpose: transposeKernel, BroadcastTo: broadcastToKernel };
+
 for (const kernelName of allKernelNames) {
   if (kernelName === 'Reshape') continue; // the engine's own view kernel on every backend
   const native = nativeKernels[kernelName];
-  registerKernel({ kernelName, backendName: 'wasm', kernelFunc: native ? float32Or(kernelName, native) : onCpuViews(kernelName) });
+  const kernelFunc = layoutKernels[kernelName] ?? (native ? float32Or(kernelName, native) : onCpuViews(kernelName));
+  registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }

@@ -79,3 +79,15 @@ describe('wasm reductions, softmax and layer norm', () => {
     await expectSameAsCpu([[7, 515]], (x) => layerNorm(x.mul(3).add(1), [515]), { atol: 1e-4, rtol: 1e-4 });
   });
 });
+
+describe('wasm layout kernels', () => {
+  it('splits and merges attention heads by row copies, matching cpu', async () => {
+    await expectSameAsCpu([[2, 5, 3, 7]], (x) => x.permute(0, 2, 1, 3).contiguous().add(0), { atol: 0, rtol: 0 });
+    await expectSameAsCpu([[2, 5, 3, 7]], (x) => x.permute(2, 0, 1, 3).mul(2), { atol: 0, rtol: 0 });
+  });
+
+  it('copies a broadcast that keeps the size and expands one that does not', async () => {
+    await expectSameAsCpu([[3, 1, 5]], (x) => x.expand(3, 1, 5).mul(1), { atol: 0, rtol: 0 });
+    await expectSameAsCpu([[3, 1, 5]], (x) => x.expand(2, 3, 4, 5).mul(1), { atol: 0, rtol: 0 });
+  });
+});

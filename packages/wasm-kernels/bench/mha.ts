@@ -1,0 +1,113 @@
+// Multi-head attention forward (B=1, L, E=512, H=8): QKV projections, scores, softmax, weighted
+// sum, output projection — in qkv ops, in TensorFlow.js ops and as an ONNX graph for ORT-web.
+import * as tf from '@tensorflow/tfjs-core';
+import * as ort from 'onnxruntime-web';
+import { matmul, setBackend, tensor, tidy } from '@qkv/tensor-core';
+import type { Tensor } from '@qkv/tensor-core';
+import { setThreads } from '../src/threads.js';
+import { useTfjs } from './engines.js';
+import { encodeModel } from './onnx.js';
+import type { OnnxNode } from './onnx.js';
+import { maxRelError, medianMs, medianMsAsync } from './timing.js';
+
+const E = 512;
+const H = 8;
+const D = E / H;
+
+function randomFloats(n: number, seed: number, scale: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1) * scale);
+}
+
+/** L sequence length · E = 512 · H = 8 · D = 64: x [1, L, E] → [1, L, E]. */
+function qkvMha(x: Tensor, w: Tensor[], L: number): Tensor {
+  const [wq, wk, wv, wo] = w as [Tensor, Tensor, Tensor, Tensor];
+  const heads = (t: Tensor): Tensor => t.reshape([1, L, H, D]).permute(0, 2, 1, 3); // [1,H,L,D]
+  const q = heads(matmul(x, wq));
+  const k = heads(matmul(x, wk));
+  const v = heads(matmul(x, wv));
+  const p = matmul(q, k.transpose(-2, -1)).mul(1 / Math.sqrt(D)).softmax(-1); // [1,H,L,L]
+  const o = matmul(p, v).permute(0, 2, 1, 3).reshape([1, L, E]);
+  return matmul(o, wo);
+}
+
+function tfjsMha(x: tf.Tensor, w: tf.Tensor[], L: number): tf.Tensor {
+  const [wq, wk, wv, wo] = w as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const x2 = tf.reshape(x, [L, E]) as tf.Tensor2D;
+  const heads = (t: tf.Tensor): tf.Tensor3D => tf.transpose(tf.reshape(t, [L, H, D]), [1, 0, 2]);
+  const q = heads(tf.matMul(x2, wq));
+  const k = heads(tf.matMul(x2, wk));
+  const v = heads(tf.matMul(x2, wv));
+  const p = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)));
+  const o = tf.reshape(tf.transpose(tf.matMul(p, v), [1, 0, 2]), [L, E]) as tf.Tensor2D;
+  return tf.reshape(tf.matMul(o, wo), [1, L, E]);
+}
+
+function onnxMha(w: Float32Array[], L: number): Uint8Array {
+  const shape = (name: string, dims: number[]) => ({ name, dims: [dims.length], data: BigInt64Array.from(dims.map(BigInt)) });
+  const nodes: OnnxNode[] = [];
+  for (const [i, n] of ['q', 'k', 'v'].entries()) {
+    nodes.push({ op: 'MatMul', inputs: ['x', `w${n}`], outputs: [`${n}0`] });
+    nodes.push({ op: 'Reshape', inputs: [`${n}0`, 'heads'], outputs: [`${n}1`] });
+    nodes.push({ op: 'Transpose', inputs: [`${n}1`], outputs: [`${n}h`], attrs: { perm: i === 1 ? [0, 2, 3, 1] : [0, 2, 1, 3] } });
+  }
+  nodes.push(
+    { op: 'MatMul', inputs: ['qh', 'kh'], outputs: ['s0'] },
+    { op: 'Mul', inputs: ['s0', 'scale'], outputs: ['s1'] },
+    { op: 'Softmax', inputs: ['s1'], outputs: ['p'], attrs: { axis: -1 } },
+    { op: 'MatMul', inputs: ['p', 'vh'], outputs: ['o0'] },
+    { op: 'Transpose', inputs: ['o0'], outputs: ['o1'], attrs: { perm: [0, 2, 1, 3] } },
+    { op: 'Reshape', inputs: ['o1', 'merged'], outputs: ['o2'] },
+    { op: 'MatMul', inputs: ['o2', 'wo'], outputs: ['y'] },
+  );
+  return encodeModel({
+    nodes,
+    initializers: [
+      ...['wq', 'wk', 'wv', 'wo'].map((name, i) => ({ name, dims: [E, E], data: w[i]! })),
+      shape('heads', [1, L, H, D]),
+      shape('merged', [1, L, E]),
+      { name: 'scale', dims: [], data: Float32Array.of(1 / Math.sqrt(D)) },
+    ],
+    inputs: [{ name: 'x', shape: [1, L, E] }],
+    outputs: [{ name: 'y', shape: [1, L, E] }],
+  });
+}
+
+/** Forward milliseconds per engine at sequence length L, after checking every output against qkv's cpu backend. */
+export async function mhaRow(L: number): Promise<Record<string, number>> {
+  const xv = randomFloats(L * E, 11, 1);
+  const wv = [0, 1, 2, 3].map((i) => randomFloats(E * E, 20 + i, 1 / Math.sqrt(E)));
+  const times: Record<string, number> = {};
+  const check = (label: string, got: ArrayLike<number>, ref: ArrayLike<number>): void => {
+    const err = maxRelError(got, ref);
+    if (!(err < 1e-4)) throw new Error(`MHA L=${L}: ${label} differs from cpu by ${err} (relative)`);
+  };
+
+  await setBackend('cpu');
+  const ref = tidy(() => qkvMha(tensor(xv, { shape: [1, L, E] }), wv.map((v) => tensor(v, { shape: [E, E] })), L)).dataSync();
+
+  await setBackend('wasm');
+  const x = tensor(xv, { shape: [1, L, E] });
+  const w = wv.map((v) => tensor(v, { shape: [E, E] }));
+  for (const threads of [1, 2]) {
+    await setThreads(threads);
+    check(`qkv-wasm ${threads}T`, tidy(() => qkvMha(x, w, L)).dataSync(), ref);
+    times[`qkv-wasm ${threads}T`] = medianMs(() => tidy(() => void qkvMha(x, w, L)), { budgetMs: 2000 });
+  }
+  await setThreads(1);
+
+  await useTfjs('wasm');
+  const tx = tf.tensor(xv, [1, L, E]);
+  const tw = wv.map((v) => tf.tensor2d(v, [E, E]));
+  check('tfjs-wasm', tf.tidy(() => tfjsMha(tx, tw, L)).dataSync(), ref);
+  times['tfjs-wasm 1T'] = medianMs(() => tf.tidy(() => void tfjsMha(tx, tw, L)), { budgetMs: 2000 });
+
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(onnxMha(wv, L), { executionProviders: ['wasm'] });
+  const feeds = { x: new ort.Tensor('float32', xv, [1, L, E]) };
+  const out = await session.run(feeds);
+  check('onnxruntime-web', out.y!.data as Float32Array, ref);
+  times['ort-web wasm 1T'] = await medianMsAsync(async () => void (await session.run(feeds)), { budgetMs: 2000 });
+  await session.release();
+  return times;
+}
