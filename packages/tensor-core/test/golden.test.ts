@@ -146,3 +146,25 @@ describe('creation', () => {
     expectClose(x.mean(), 3.5);
   });
 });
+
+describe('dtype edge cases found by downstream packages', () => {
+  it('tril/triu keep a bool tensor bool, as PyTorch does', () => {
+    const m = ones([2, 2], { dtype: 'bool' }).tril();
+    expect(m.dtype).toBe('bool');
+    expect(m.toArray()).toEqual([[true, false], [true, true]]);
+  });
+  it('where(mask, 0, -Infinity) with two numbers works (torch.where(mask, 0.0, -inf))', async () => {
+    const { where } = await import('../src/index.js');
+    const y = where(tensor([true, false]), 0, -Infinity);
+    expect(y.dtype).toBe('float32');
+    expect(y.toArray()).toEqual([0, -Infinity]);
+    expect(where(tensor([true, false]), 1, 2).dtype).toBe('int32');
+  });
+  it('dropout keeps about 1 − p of the elements and scales them by 1/(1 − p)', async () => {
+    const { dropout, Generator } = await import('../src/index.js');
+    const y = dropout(ones([10000]), 0.25, true, new Generator(3)).dataSync();
+    const kept = Array.from(y).filter((v) => v !== 0);
+    expect(kept.every((v) => Math.abs(v - 4 / 3) < 1e-6)).toBe(true);
+    expect(Math.abs(kept.length / 10000 - 0.75)).toBeLessThan(0.02);
+  });
+});

@@ -3,7 +3,7 @@ import { runKernel } from '../engine.js';
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from '../errors.js';
 import { normalizeDim } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { arange } from './creation.js';
+import { arange, zerosLike } from './creation.js';
 import { where } from './binary.js';
 import { assertTensor } from './util.js';
 
@@ -108,7 +108,7 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   // keep[i][j] = j − i ≤ diagonal (tril) or j − i ≥ diagonal (triu)
   const offset = arange(c).unsqueeze(0).sub(arange(r).unsqueeze(1));
   const keepMask = op === 'tril' ? offset.le(diagonal) : offset.ge(diagonal);
-  return where(keepMask, x, 0);
+  return where(keepMask, x, zerosLike(x)); // zeros of x's dtype, so bool stays bool
 }
 
 /** Lower triangle (j − i ≤ diagonal), zeros elsewhere, over the last two dims. @example tril(ones([3, 3])) */

@@ -44,7 +44,8 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
   if (!training || p === 0) return x;
   const g = generator ?? defaultGenerator();
   const keepScale = p === 1 ? 0 : 1 / (1 - p);
+  const threshold = p * 4294967296; // keep when a uniform 32-bit draw is ≥ p·2³²
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = g.next() >= p ? keepScale : 0;
+  for (let i = 0; i < mask.length; i++) mask[i] = g.nextUint32() >= threshold ? keepScale : 0;
   return x.mul(makeTensor(mask, x.shape, 'float32'));
 }

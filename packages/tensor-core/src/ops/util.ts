@@ -24,7 +24,11 @@ export function scalarTensor(value: number | boolean, dtype: DType): Tensor {
  * to the tensor beside it).
  */
 export function promotePair(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${op}: at least one operand must be a Tensor`);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    // two JS numbers (torch.where(mask, 0.0, -inf)): integers stay int32, otherwise float32
+    const dtype = typeof a === 'boolean' && typeof b === 'boolean' ? 'bool' : Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32';
+    return [scalarTensor(a, dtype), scalarTensor(b, dtype)];
+  }
   const ta = a instanceof Tensor ? a : scalarTensor(a, scalarDType(a, (b as Tensor).dtype));
   const tb = b instanceof Tensor ? b : scalarTensor(b, scalarDType(b, ta.dtype));
   const dtype = promoteTypes(ta.dtype, tb.dtype);
