@@ -1,3 +1,4 @@
 import { qkvTsup } from '@qkv/tsup-config';
 
-export default qkvTsup({ entry: { index: 'src/index.ts' } });
+// Keep `node:` on the loaders' lazy imports so browser bundlers see Node built-ins, not npm names.
+export default qkvTsup({ entry: { index: 'src/index.ts' }, removeNodeProtocol: false, external: [/^node:/] });
