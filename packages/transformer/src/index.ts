@@ -39,3 +39,5 @@ export { Seq2SeqTransformer } from './models/seq2seq-transformer.js';
 export type { Seq2SeqState, Seq2SeqTransformerConfig } from './models/seq2seq-transformer.js';
 export { VisionTransformer } from './models/vit.js';
 export type { ViTConfig } from './models/vit.js';
+export { BahdanauDecoder, GRUEncoder, LuongDecoder, Seq2SeqGRU } from './models/seq2seq-gru.js';
+export type { GRUDecodeState, GRUDecoderStep, RNNAttentionKind, Seq2SeqGRUConfig } from './models/seq2seq-gru.js';
