@@ -28,9 +28,10 @@ function maxTextureSize(mode: GpuMode): number {
 /**
  * Registers backend `name` over gpu.js `mode` with all kernels, at `priority`. The factory fails
  * (so `ready()` skips it) when gpu.js does not support the mode here, or WebGPU has no adapter.
+ * `options.maxTextureSize` overrides the GL limit read from the context (tests of the size check).
  * @example registerGpuBackend('webasm', 'webasm', 0); await setBackend('webasm');
  */
-export function registerGpuBackend(name: string, mode: GpuMode, priority: number): void {
+export function registerGpuBackend(name: string, mode: GpuMode, priority: number, options: { maxTextureSize?: number } = {}): void {
   registerBackend(
     name,
     async () => {
@@ -39,7 +40,7 @@ export function registerGpuBackend(name: string, mode: GpuMode, priority: number
         const { GPU } = await import('gpu.js');
         if (!(await GPU.isWebGPUAvailable())) throw new Error(`${name}: navigator.gpu exists but no WebGPU adapter answered`);
       }
-      return new GpuBackend(name, mode, maxTextureSize(mode));
+      return new GpuBackend(name, mode, options.maxTextureSize ?? maxTextureSize(mode));
     },
     priority,
   );

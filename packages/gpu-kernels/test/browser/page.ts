@@ -73,4 +73,25 @@ async function conformanceOne(name: string, backend: string): Promise<string> {
   try { await expectConformance(c, backend); return 'ok'; } catch (err) { return String((err as Error).stack); }
 }
 
-Object.assign(globalThis, { qkv: { conformanceOne, conformance, trainingLoop, onesSum, listBackends, setBackend }, qkvReady: true });
+/** The error dataSync() throws on `backend` ('' if none), and what await data() gives. */
+async function dataSyncVsData(backend: string): Promise<{ error: string; data: number[] }> {
+  await setBackend(backend);
+  const x = tensor([1, 2, 3]).mul(2);
+  let error = '';
+  try {
+    x.dataSync();
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  const data = Array.from(await x.data());
+  x.dispose();
+  return { error, data };
+}
+
+/** The gpu.js mode behind `backend`. */
+async function modeOf(backend: string): Promise<string> {
+  await setBackend(backend);
+  return (backendInstance(backend) as GpuBackend).mode;
+}
+
+Object.assign(globalThis, { qkv: { dataSyncVsData, modeOf, conformanceOne, conformance, trainingLoop, onesSum, listBackends, setBackend }, qkvReady: true });
