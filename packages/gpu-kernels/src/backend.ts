@@ -21,7 +21,13 @@ export interface GpuMemoryInfo {
   kernels: number;
 }
 
-/** A tensor-core backend running every kernel through one gpu.js instance. */
+/**
+ * A tensor-core backend running every kernel through one gpu.js instance. Handles are flat
+ * float32 cells (see `GpuHandle`); `maxCells` bounds every input and output.
+ * @example
+ * registerBackend('webgl', () => new GpuBackend('webgl', 'webgl2', 16384), 3);
+ * (backendInstance('webgl') as GpuBackend).memory(); // { handles, deviceObjects, kernels }
+ */
 export class GpuBackend implements Backend {
   readonly asyncOnly: boolean;
   private readonly gpu: GPU;

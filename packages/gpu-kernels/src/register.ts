@@ -51,6 +51,8 @@ export function registerGpuBackend(name: string, mode: GpuMode, priority: number
  * Registers the backends that fit this environment: `webgpu` and `webgl` (gpu.js `webgl2`, else
  * `webgl`) in browsers, `headlessgl` in Node where the `gl` package works. gpu.js `webasm` is only
  * registered on request ({@link registerWebAsmBackend}): the `wasm` backend is faster on the CPU.
+ * Runs once on import; call again after a registry reset.
+ * @example registerGpuBackends(); // → ['webgpu', 'webgl'] in Chromium, [] in Node without `gl`
  */
 export function registerGpuBackends(): GpuBackendName[] {
   const names: GpuBackendName[] = [];

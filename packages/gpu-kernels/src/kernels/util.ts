@@ -4,9 +4,6 @@ import type { GpuBackend } from '../backend.js';
 import type { GpuHandle } from '../handle.js';
 import type { Program } from '../program.js';
 
-/** A gpu kernel: tensor-core's KernelFunc with the backend typed as ours. */
-export type GpuKernelFunc = (args: { inputs: readonly TensorInfo[]; attrs: Record<string, unknown>; backend: Backend }) => KernelOutput;
-
 /** Runs `program` on the inputs' handles and wraps the result as a kernel output. */
 export function runProgram(backend: Backend, program: Program, inputs: readonly TensorInfo[], shape: number[], dtype: DType): KernelOutput {
   const handle = (backend as GpuBackend).run(program, inputs.map((t) => t.handle as GpuHandle));
