@@ -33,13 +33,13 @@ function qkvMha(x: Tensor, w: Tensor[], L: number): Tensor {
 
 function tfjsMha(x: tf.Tensor, w: tf.Tensor[], L: number): tf.Tensor {
   const [wq, wk, wv, wo] = w as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const x2 = tf.reshape(x, [L, E]) as tf.Tensor2D;
+  const x2 = tf.reshape<tf.Rank.R2>(x, [L, E]);
   const heads = (t: tf.Tensor): tf.Tensor3D => tf.transpose(tf.reshape(t, [L, H, D]), [1, 0, 2]);
   const q = heads(tf.matMul(x2, wq));
   const k = heads(tf.matMul(x2, wk));
   const v = heads(tf.matMul(x2, wv));
   const p = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)));
-  const o = tf.reshape(tf.transpose(tf.matMul(p, v), [1, 0, 2]), [L, E]) as tf.Tensor2D;
+  const o = tf.reshape<tf.Rank.R2>(tf.transpose(tf.matMul(p, v), [1, 0, 2]), [L, E]);
   return tf.reshape(tf.matMul(o, wo), [1, L, E]);
 }
 
