@@ -227,8 +227,9 @@ export function tidy<T>(fn: () => T): T {
   const keepSet = new Set<Tensor>();
   collectTensors(result, keepSet);
   for (const t of scope) if (!keepSet.has(t)) t.dispose();
+  // only tensors this scope created move up: a returned tensor that the caller owns stays theirs
   const parent = ENGINE.scopes[ENGINE.scopes.length - 1];
-  if (parent) for (const t of keepSet) if (!t.isDisposed) parent.add(t);
+  if (parent) for (const t of keepSet) if (scope.has(t) && !t.isDisposed) parent.add(t);
   return result;
 }
 

@@ -125,3 +125,14 @@ describe('Generator', () => {
     expect(() => h.setState([1, 2, 3])).toThrow(/^Generator.setState: expected 6 finite numbers/);
   });
 });
+
+describe('tidy ownership', () => {
+  it('returning a tensor created outside the scope does not hand it to the enclosing scope', () => {
+    const outer = randn([2]);
+    tidy(() => {
+      tidy(() => outer); // returned, but not created here
+    });
+    expect(outer.isDisposed).toBe(false);
+    outer.dispose();
+  });
+});

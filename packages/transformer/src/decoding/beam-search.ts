@@ -80,21 +80,20 @@ export function beamSearch<S>(stepper: DecodeStepper<S>, options: BeamSearchOpti
     let live: (Beam[] | null)[] = Array.from({ length: B }, (_, b) => [{ tokens: [], logProb: 0, row: b }]);
     let input = prompt;
     for (let step = 0; step < maxNewTokens; step++) {
-      const { logits, state: stepped } = stepper.step(input, state);
+      // a tidy per step frees the step's activations now, not at the end of the whole search
+      const { logits, state: stepped } = tidy(() => stepper.step(input, state));
       releaseState(state, stepped, initial);
       const logp = logits.logSoftmax(-1).dataSync() as Float32Array;
       const V = logits.shape[1]!;
       live = live.map((beams, b) => {
         if (!beams) return null;
         const next = expand(beams, logp, V, K, eosId, finished[b]!, alpha);
-        const full = finished[b]!.length >= K;
-        const hopeless = full && (earlyStopping || next[0]!.logProb / Math.pow(step + 1, alpha) <= finished[b]!.at(-1)!.score);
-        return next.length === 0 || hopeless ? null : next;
+        if (next.length === 0 || finished[b]!.length < K) return next.length === 0 ? null : next;
+        // K hypotheses have ended: stop, or (without earlyStopping) go on while the best live beam could still beat the worst of them
+        const hopeless = earlyStopping || next[0]!.logProb / Math.pow(step + 1, alpha) <= finished[b]!.at(-1)!.score;
+        return hopeless ? null : next;
       });
-      if (step === maxNewTokens - 1 || live.every((l) => l === null)) {
-        state = stepped;
-        break;
-      }
+      if (step === maxNewTokens - 1 || live.every((l) => l === null)) break;
       const rows = live.flatMap((l) => l ?? []);
       const selected = stepper.select(stepped, tensor(rows.map((r) => r.row), { dtype: 'int32' }));
       releaseState(stepped, selected, initial);

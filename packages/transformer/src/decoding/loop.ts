@@ -43,7 +43,8 @@ export function runDecode<S>(op: string, stepper: DecodeStepper<S>, options: Dec
     let input = prompt;
     for (let i = 0; i < maxNewTokens && !done.every(Boolean); i++) {
       const previous = state;
-      const { logits, state: next } = stepper.step(input, state);
+      // a tidy per step frees the step's activations now, not at the end of the whole decode
+      const { logits, state: next } = tidy(() => stepper.step(input, state));
       const chosen = choose(logits).map((tok, n) => (done[n] ? eosId! : tok));
       logits.dispose();
       releaseState(previous, next, initial);
