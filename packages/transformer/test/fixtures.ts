@@ -20,7 +20,7 @@ export interface Fixture {
 
 function decode(e: Encoded): Tensor {
   const values = e.data.map((v) => (v === '-inf' ? -Infinity : v));
-  return tensor(values as number[], { shape: e.shape, dtype: e.dtype });
+  return tensor(values, { shape: e.shape, dtype: e.dtype });
 }
 
 function decodeAll(group: Record<string, Encoded>): Record<string, Tensor> {

@@ -29,8 +29,8 @@ describe('GPT', () => {
     expectClose(other.forward(x), gpt.forward(x));
   });
 
-  it('gives identical logits with and without the KV cache, token by token', () => {
-    const gpt = new GPT({ ...tiny, generator: new Generator(1) }).eval();
+  for (const positional of ['learned', 'rotary'] as const) it(`gives identical logits with and without the KV cache, token by token (${positional} positions)`, () => {
+    const gpt = new GPT({ ...tiny, positional, generator: new Generator(1) }).eval();
     const seq = ids([[1, 4, 2, 6, 0, 3, 5], [2, 2, 1, 0, 6, 4, 4]]);
     noGrad(() => {
       const full = gpt.forward(seq); // [2, 7, V]

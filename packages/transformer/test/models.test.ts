@@ -69,6 +69,20 @@ describe('Seq2SeqTransformer', () => {
     expectClose(a.narrow(1, 0, 2), b.narrow(1, 0, 2));
   });
 
+  it("decodes without disposing what the caller owns: the prompt survives and a stepper can be reused", () => {
+    const model = new Seq2SeqTransformer({ ...config, generator: new Generator(7) }).eval();
+    const before = memory().numTensors;
+    tidy(() => {
+      const stepper = model.stepper(ids([[3, 4, 5]]));
+      const bos = ids([[BOS]]);
+      const first = greedyDecode(stepper, { prompt: bos, maxNewTokens: 3 }).toArray();
+      beamSearch(stepper, { prompt: bos, maxNewTokens: 3, beamWidth: 2 });
+      expect(greedyDecode(stepper, { prompt: bos, maxNewTokens: 3 }).toArray()).toEqual(first);
+      expect(bos.isDisposed).toBe(false);
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+
   it('overfits sequence reversal to ≥ 99 % token accuracy; greedy and beam search then translate', () => {
     const data = randomRows(16, 4, 3, 8, 5);
     const src = ids(data);

@@ -1,5 +1,6 @@
 // TransformerDecoder: a stack of decoder layers and an optional final LayerNorm (`nn.TransformerDecoder`).
-import { LayerNorm, Module, ModuleList } from '@qkv/nn';
+import { Module, ModuleList } from '@qkv/nn';
+import type { LayerNorm } from '@qkv/nn';
 import { ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { DecoderLayerForwardOptions, TransformerDecoderLayer } from './decoder-layer.js';

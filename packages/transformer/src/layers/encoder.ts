@@ -1,5 +1,6 @@
 // TransformerEncoder: a stack of encoder layers and an optional final LayerNorm (`nn.TransformerEncoder`).
-import { LayerNorm, Module, ModuleList } from '@qkv/nn';
+import { Module, ModuleList } from '@qkv/nn';
+import type { LayerNorm } from '@qkv/nn';
 import { ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { EncoderLayerForwardOptions, TransformerEncoderLayer } from './encoder-layer.js';

@@ -5,6 +5,7 @@ import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, init } from 
 import { arange, cat, DTypeError, ShapeError, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import type { DecodeStepper } from '../decoding/stepper.js';
+import { RotaryEmbedding } from '../positional/rotary.js';
 
 /** GPT hyper-parameters (nanoGPT's GPTConfig). */
 export interface GPTConfig {
@@ -21,6 +22,8 @@ export interface GPTConfig {
   bias?: boolean;
   /** Share `lm_head.weight` with `transformer.wte.weight` (default true). */
   tieWeights?: boolean;
+  /** Positions: a learned table `wpe` (default, GPT-2) or rotary embeddings on q and k (no `wpe`). */
+  positional?: 'learned' | 'rotary';
   generator?: Generator;
 }
 
@@ -39,6 +42,7 @@ export class CausalSelfAttention extends Module {
   cProj: Linear;
   attnDropout: Dropout;
   residDropout: Dropout;
+  rotary: RotaryEmbedding | null;
 
   constructor(config: GPTConfig) {
     super();
@@ -49,6 +53,7 @@ export class CausalSelfAttention extends Module {
     this.cProj = new Linear(E, E, { bias: config.bias ?? true, generator: config.generator });
     this.attnDropout = new Dropout(config.dropout ?? 0, { generator: config.generator });
     this.residDropout = new Dropout(config.dropout ?? 0, { generator: config.generator });
+    this.rotary = config.positional === 'rotary' ? new RotaryEmbedding(E / H) : null;
   }
 
   /**
@@ -60,10 +65,11 @@ export class CausalSelfAttention extends Module {
     const [B, T, E] = x.shape as [number, number, number];
     const H = this.nHead;
     const heads = (t: Tensor) => t.view(B, T, H, E / H).transpose(1, 2); // [B, T, E] → [B, H, T, D]
-    const [q, kNew, vNew] = this.cAttn.forward(x).split(E, 2).map(heads) as [Tensor, Tensor, Tensor];
+    let [q, kNew, vNew] = this.cAttn.forward(x).split(E, 2).map(heads) as [Tensor, Tensor, Tensor];
+    const t = past ? past.k.shape[2]! : 0;
+    if (this.rotary) [q, kNew] = [this.rotary.forward(q, t), this.rotary.forward(kNew, t)]; // rotate by positions t … t+T−1
     const k = past ? cat([past.k, kNew], 2) : kNew; // [B, H, t + T, D]
     const v = past ? cat([past.v, vNew], 2) : vNew;
-    const t = k.shape[2]! - T;
     const keep = arange(t + T).unsqueeze(0).le(arange(t, t + T).unsqueeze(1)); // [T, t + T], true = may attend (key j ≤ query position)
     const { output, weights } = scaledDotProductAttention(q, k, v, {
       attnMask: keep,
@@ -122,7 +128,7 @@ export class Block extends Module {
 /** nanoGPT's `transformer` ModuleDict as a typed module: wte, wpe, drop, h, ln_f. */
 export class GPTBody extends Module {
   wte: Embedding;
-  wpe: Embedding;
+  wpe: Embedding | null;
   drop: Dropout;
   h: ModuleList<Block>;
   ln_f: LayerNorm;
@@ -130,7 +136,7 @@ export class GPTBody extends Module {
   constructor(config: GPTConfig) {
     super();
     this.wte = new Embedding(config.vocabSize, config.nEmbd, { generator: config.generator });
-    this.wpe = new Embedding(config.blockSize, config.nEmbd, { generator: config.generator });
+    this.wpe = config.positional === 'rotary' ? null : new Embedding(config.blockSize, config.nEmbd, { generator: config.generator });
     this.drop = new Dropout(config.dropout ?? 0, { generator: config.generator });
     this.h = new ModuleList(Array.from({ length: config.nLayer }, () => new Block(config)));
     this.ln_f = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
@@ -155,7 +161,7 @@ export class GPT extends Module {
 
   constructor(config: GPTConfig) {
     super();
-    this.config = { dropout: 0, bias: true, tieWeights: true, ...config };
+    this.config = { dropout: 0, bias: true, tieWeights: true, positional: 'learned', ...config };
     this.transformer = new GPTBody(config);
     this.lmHead = new Linear(config.nEmbd, config.vocabSize, { bias: false, generator: config.generator });
     if (this.config.tieWeights) this.lmHead.weight = this.transformer.wte.weight; // both names stay in the state dict, as PyTorch's
@@ -184,7 +190,8 @@ export class GPT extends Module {
     }
     const { wte, wpe, drop, h, ln_f } = this.transformer;
     const pos = arange(t, t + T, 1, { dtype: 'int32' }); // [T]
-    let x = drop.forward(wte.forward(idx).add(wpe.forward(pos))); // [B, T, E]
+    const tok = wte.forward(idx); // [B, T, E]
+    let x = drop.forward(wpe ? tok.add(wpe.forward(pos)) : tok);
     const next: KVCache = [];
     const attention: Tensor[] = [];
     [...h].forEach((block, l) => {
