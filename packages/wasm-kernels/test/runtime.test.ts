@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchMatMul, memory, setBackend, tensor, tidy } from '@qkv/tensor-core';
 import { setThreads, getThreads, sizeClass, wasmFeatures } from '../src/index.js';
+import { Heap } from '../src/runtime/heap.js';
 import { floats } from './helpers.js';
 
 describe('wasm heap', () => {
@@ -9,6 +10,25 @@ describe('wasm heap', () => {
     expect([1, 16, 17, 4096].map(sizeClass)).toEqual([16, 16, 32, 4096]);
     expect(sizeClass(4097)).toBe(4608);
     expect(sizeClass(1_000_000)).toBe(1_048_576);
+  });
+
+  it('reuses and merges free blocks when sizes keep changing (batches of varying length)', () => {
+    const mem = new WebAssembly.Memory({ initial: 1, maximum: 4096 });
+    const heap = new Heap(mem, 0, 4096);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let step = 0; step < 300; step++) {
+      // a "training step": 40 tensors whose sizes depend on this batch's sequence length
+      const len = 5 + Math.floor(rand() * 40);
+      const blocks = Array.from({ length: 40 }, (_, i) => {
+        const bytes = len * (1 + (i % 7)) * 4096;
+        return [heap.alloc(bytes), bytes] as const;
+      });
+      for (const [p, b] of blocks) heap.free(p, b);
+    }
+    // the most one step holds is 40 × 44 × 7 × 4 KiB ≈ 50 MiB; exact-size free lists alone grew past 1 GiB here
+    expect(heap.capacity).toBeLessThan(256 * 2 ** 20);
+    expect(heap.inUse).toBe(0);
   });
 
   it('frees every block a tidy scope created, so a loop does not grow the heap', async () => {

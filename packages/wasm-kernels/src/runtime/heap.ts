@@ -1,5 +1,7 @@
-// A size-class free-list allocator over one WebAssembly.Memory. Tensors of a training loop
-// repeat the same sizes, so freed blocks are reused exactly; the heap only grows.
+// A size-class allocator over one WebAssembly.Memory. Freed blocks are reused exactly when the
+// same size comes back (a training loop repeats its sizes); otherwise a larger free block is split,
+// and before the heap grows, adjacent free blocks are merged (and the top given back), so batches
+// of varying sequence length do not fragment the heap into gigabytes.
 import { BackendError } from '@qkv/tensor-core';
 
 const PAGE = 65536;
@@ -17,7 +19,10 @@ export function sizeClass(bytes: number): number {
 /** The WASM heap: `alloc`/`free` of byte blocks above the module's static data. */
 export class Heap {
   private top: number;
+  /** Free blocks by exact block size (a multiple of 16). */
   private readonly free_ = new Map<number, number[]>();
+  /** Bytes in free blocks. */
+  private freeBytes = 0;
   /** Bytes currently handed out (by size class). */
   inUse = 0;
 
@@ -37,29 +42,81 @@ export class Heap {
   /** Returns a 16-byte aligned block of at least `bytes` bytes, growing memory if needed. */
   alloc(bytes: number): number {
     const size = sizeClass(bytes);
-    const reuse = this.free_.get(size)?.pop();
     this.inUse += size;
-    if (reuse !== undefined) return reuse;
+    const ptr = this.takeFree(size);
+    if (ptr !== undefined) return ptr;
+    // Before growing, merge neighbouring free blocks when enough memory sits free to matter.
+    if (this.freeBytes >= Math.max(size, 8 * 2 ** 20)) {
+      this.coalesce();
+      const merged = this.takeFree(size);
+      if (merged !== undefined) return merged;
+    }
+    return this.bump(size, bytes);
+  }
+
+  /** Returns the block at `ptr` (allocated for `bytes` bytes) to the free lists. */
+  free(ptr: number, bytes: number): void {
+    const size = sizeClass(bytes);
+    this.inUse -= size;
+    this.pushFree(ptr, size);
+  }
+
+  /** Total bytes the memory spans now. */
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private pushFree(ptr: number, size: number): void {
+    let list = this.free_.get(size);
+    if (!list) this.free_.set(size, (list = []));
+    list.push(ptr);
+    this.freeBytes += size;
+  }
+
+  /** An exact-size free block, else the smallest larger one, split (the rest stays free). */
+  private takeFree(size: number): number | undefined {
+    const exact = this.free_.get(size);
+    if (exact && exact.length > 0) {
+      this.freeBytes -= size;
+      return exact.pop();
+    }
+    let best = Infinity;
+    for (const [s, list] of this.free_) if (s > size && s < best && list.length > 0) best = s;
+    if (best === Infinity) return undefined;
+    const ptr = this.free_.get(best)!.pop()!;
+    this.freeBytes -= best;
+    if (best > size) this.pushFree(ptr + size, best - size);
+    return ptr;
+  }
+
+  /** Merges adjacent free blocks and lowers the top when the last block is free. */
+  private coalesce(): void {
+    const blocks: [number, number][] = [];
+    for (const [s, list] of this.free_) for (const p of list) blocks.push([p, s]);
+    blocks.sort((a, b) => a[0] - b[0]);
+    this.free_.clear();
+    this.freeBytes = 0;
+    const merged: [number, number][] = [];
+    for (const [p, s] of blocks) {
+      const last = merged[merged.length - 1];
+      if (last && last[0] + last[1] === p) last[1] += s;
+      else merged.push([p, s]);
+    }
+    const tail = merged[merged.length - 1];
+    if (tail && tail[0] + tail[1] === this.top) {
+      this.top = tail[0];
+      merged.pop();
+    }
+    for (const [p, s] of merged) this.pushFree(p, s);
+  }
+
+  private bump(size: number, bytes: number): number {
     const ptr = this.top;
     const end = ptr + size;
     const have = this.memory.buffer.byteLength;
     if (end > have) this.grow(end, have, bytes);
     this.top = end;
     return ptr;
-  }
-
-  /** Returns the block at `ptr` (allocated for `bytes` bytes) to its free list. */
-  free(ptr: number, bytes: number): void {
-    const size = sizeClass(bytes);
-    this.inUse -= size;
-    let list = this.free_.get(size);
-    if (!list) this.free_.set(size, (list = []));
-    list.push(ptr);
-  }
-
-  /** Total bytes the memory spans now. */
-  get capacity(): number {
-    return this.memory.buffer.byteLength;
   }
 
   private grow(end: number, have: number, bytes: number): void {
