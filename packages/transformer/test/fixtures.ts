@@ -6,7 +6,7 @@ import type { Tensor } from '@qkv/tensor-core';
 
 interface Encoded {
   shape: number[];
-  dtype: 'float32' | 'bool';
+  dtype: 'float32' | 'int32' | 'bool';
   data: (number | boolean | '-inf')[];
 }
 
