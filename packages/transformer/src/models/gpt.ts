@@ -65,9 +65,10 @@ export class CausalSelfAttention extends Module {
     const [B, T, E] = x.shape as [number, number, number];
     const H = this.nHead;
     const heads = (t: Tensor) => t.view(B, T, H, E / H).transpose(1, 2); // [B, T, E] → [B, H, T, D]
-    let [q, kNew, vNew] = this.cAttn.forward(x).split(E, 2).map(heads) as [Tensor, Tensor, Tensor];
+    const [q0, k0, vNew] = this.cAttn.forward(x).split(E, 2).map(heads) as [Tensor, Tensor, Tensor];
     const t = past ? past.k.shape[2]! : 0;
-    if (this.rotary) [q, kNew] = [this.rotary.forward(q, t), this.rotary.forward(kNew, t)]; // rotate by positions t … t+T−1
+    const rotate = (u: Tensor) => (this.rotary ? this.rotary.forward(u, t) : u); // RoPE at positions t … t+T−1
+    const [q, kNew] = [rotate(q0), rotate(k0)];
     const k = past ? cat([past.k, kNew], 2) : kNew; // [B, H, t + T, D]
     const v = past ? cat([past.v, vNew], 2) : vNew;
     const keep = arange(t + T).unsqueeze(0).le(arange(t, t + T).unsqueeze(1)); // [T, t + T], true = may attend (key j ≤ query position)
