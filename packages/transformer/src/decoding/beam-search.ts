@@ -1,7 +1,7 @@
 // Beam search with a length penalty and early stopping at EOS, over any DecodeStepper.
 import { noGrad, tensor, tidy, ValueError } from '@qkv/tensor-core';
 
-import { checkDecodeOptions, releaseState, tensorsIn, tidyStep } from './loop.js';
+import { checkDecodeOptions, releaseState, tensorsIn } from './loop.js';
 import type { DecodeOptions, DecodeStepper } from './stepper.js';
 
 /** Options of `beamSearch`. */
@@ -80,7 +80,7 @@ export function beamSearch<S>(stepper: DecodeStepper<S>, options: BeamSearchOpti
     let live: (Beam[] | null)[] = Array.from({ length: B }, (_, b) => [{ tokens: [], logProb: 0, row: b }]);
     let input = prompt;
     for (let step = 0; step < maxNewTokens; step++) {
-      const { logits, state: stepped } = tidyStep(stepper, input, state, initial);
+      const { logits, state: stepped } = tidy(() => stepper.step(input, state)); // frees the step's activations now
       releaseState(state, stepped, initial);
       const logp = logits.logSoftmax(-1).dataSync() as Float32Array;
       const V = logits.shape[1]!;

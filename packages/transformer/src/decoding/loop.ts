@@ -17,22 +17,6 @@ export function releaseState(old: unknown, next: unknown, keep: ReadonlySet<Tens
   for (const t of tensorsIn(old)) if (!used.has(t) && !keep.has(t)) t.dispose();
 }
 
-/**
- * Runs one step in its own `tidy`, so the step's activations are freed at once. Only the tensors
- * the step created leave the scope: tensor-core's `tidy` hands every returned tensor to the outer
- * scope, which would then dispose tensors the caller owns (the prompt, an encoder's memory).
- */
-export function tidyStep<S>(stepper: DecodeStepper<S>, input: Tensor, state: S, external: ReadonlySet<Tensor>): { logits: Tensor; state: S } {
-  const known = tensorsIn(state, new Set(external));
-  let next: S = state;
-  const { logits } = tidy(() => {
-    const out = stepper.step(input, state);
-    next = out.state;
-    return { logits: out.logits, created: [...tensorsIn(out.state)].filter((t) => !known.has(t)) };
-  });
-  return { logits, state: next };
-}
-
 /** Checks the prompt [B, T0] int32 and the step budget. */
 export function checkDecodeOptions(op: string, options: DecodeOptions): { B: number; maxNewTokens: number } {
   const { prompt, maxNewTokens = 32 } = options;
@@ -59,7 +43,7 @@ export function runDecode<S>(op: string, stepper: DecodeStepper<S>, options: Dec
     let input = prompt;
     for (let i = 0; i < maxNewTokens && !done.every(Boolean); i++) {
       const previous = state;
-      const { logits, state: next } = tidyStep(stepper, input, state, initial);
+      const { logits, state: next } = tidy(() => stepper.step(input, state)); // frees the step's activations now
       const chosen = choose(logits).map((tok, n) => (done[n] ? eosId! : tok));
       logits.dispose();
       releaseState(previous, next, initial);
