@@ -21,6 +21,12 @@ describe('TransformerClassifier', () => {
     expect(attention[0]!.shape).toEqual([1, 2, 4, 4]);
   });
 
+  it('can use learned positions, which then appear in the state dict', () => {
+    const model = new TransformerClassifier({ vocabSize: 6, numClasses: 2, dModel: 8, nhead: 2, numLayers: 1, maxLen: 10, positional: 'learned' });
+    expect(Object.keys(model.stateDict())).toContain('positional.weight');
+    expect(() => model.forward(ids([Array.from({ length: 11 }, () => 1)]))).toThrow(/LearnedPositionalEmbedding\.forward: .*maxLen = 10/);
+  });
+
   it('overfits "does the sentence contain token 3?" on padded sentences to ≥ 99 % accuracy', () => {
     const g = new Generator(11);
     const rows = Array.from({ length: 32 }, (_, i) => {
