@@ -1,0 +1,115 @@
+// Command-line parsing for `qkv`: flags, defaults from the recipe, and usage errors.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findRecipe, UsageError } from './recipes/index.js';
+import type { RunOptions } from './recipes/types.js';
+
+/** The usage text printed by `qkv --help` and after a usage error. */
+export const USAGE = `usage: qkv <command> [recipe] [options]
+
+commands:
+  recipes                          list the recipes
+  train <recipe>                   train (checkpoints and metrics.jsonl go to --out)
+  eval <recipe> --checkpoint F     metrics on the test split (or --split validation)
+  predict <recipe> <input> --checkpoint F
+                                   the model's output, with its attention as a terminal heatmap
+  export <recipe> --checkpoint F   write model.safetensors + manifest.json for the demo (--out)
+
+options:
+  --backend <cpu|wasm>   compute backend (default: the fastest available)
+  --threads <n>          wasm worker threads (default 1)
+  --seed <n>             random seed (default 0)
+  --epochs <n>  --batch-size <n>  --lr <x>  --max-steps <n>
+  --limit <n>            train on the first n examples only
+  --eval-limit <n>       validate on at most n examples during training
+  --test-limit <n>       score at most n test examples at the end (default: the whole split)
+  --out <dir>            output directory (default runs/<recipe>)
+  --resume <file>        continue from a checkpoint, bit-identically
+  --time-limit <min>     stop training after this many minutes (checkpoint, then test metrics)
+  --eval-every <n>       validate every n steps (default: at each epoch's end)
+  --checkpoint <file>    weights for eval / predict / export
+  --set key=value        recipe-specific setting (repeatable), e.g. --set dModel=128
+  --f16                  export weights as float16
+  --quiet                no progress bar`;
+
+function int(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+function num(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${value}'`);
+  return n;
+}
+
+/** Parses argv into a command, a recipe and options; throws UsageError on mistakes. */
+export function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        backend: { type: 'string' }, threads: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' },
+        'batch-size': { type: 'string' }, lr: { type: 'string' }, 'max-steps': { type: 'string' }, limit: { type: 'string' },
+        'eval-limit': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, checkpoint: { type: 'string' },
+        split: { type: 'string' }, set: { type: 'string', multiple: true }, f16: { type: 'boolean' }, quiet: { type: 'boolean' },
+        'checkpoint-every': { type: 'string' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  const [command, recipeName, ...rest] = positionals;
+  if (v.help || !command) return { command: 'help' as const };
+  if (!['recipes', 'train', 'eval', 'predict', 'export'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'recipes') return { command: 'recipes' as const };
+  const recipe = findRecipe(recipeName);
+  const set: Record<string, string> = {};
+  for (const kv of v.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value, got '${kv}'`);
+    set[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const d = recipe.defaults;
+  const run: RunOptions = {
+    seed: int('seed', v.seed, d.seed),
+    epochs: int('epochs', v.epochs, d.epochs),
+    batchSize: int('batch-size', v['batch-size'], d.batchSize),
+    lr: num('lr', v.lr, d.lr),
+    maxSteps: v['max-steps'] === undefined ? d.maxSteps : int('max-steps', v['max-steps'], 0),
+    limit: v.limit === undefined ? d.limit : int('limit', v.limit, 0),
+    evalLimit: v['eval-limit'] === undefined ? d.evalLimit : int('eval-limit', v['eval-limit'], 0),
+    set: { ...(d.set ?? {}), ...set },
+  };
+  if (run.batchSize === 0) throw new UsageError('--batch-size must be at least 1');
+  if (v.backend !== undefined && !['cpu', 'wasm'].includes(v.backend)) throw new UsageError(`--backend must be cpu or wasm, got '${v.backend}'`);
+  if ((command === 'eval' || command === 'predict' || command === 'export') && !v.checkpoint) throw new UsageError(`${command} needs --checkpoint <file>`);
+  if (command === 'predict' && rest.length === 0) throw new UsageError('predict needs an input, e.g. qkv predict g2p-transformer hello --checkpoint F');
+  if (v.split !== undefined && v.split !== 'test' && v.split !== 'validation') throw new UsageError(`--split must be test or validation, got '${v.split}'`);
+  return {
+    command: command as 'train' | 'eval' | 'predict' | 'export',
+    recipe,
+    run,
+    input: rest.join(' '),
+    backend: v.backend,
+    threads: int('threads', v.threads, 1),
+    out: v.out ?? join('runs', recipe.name),
+    resume: v.resume,
+    checkpoint: v.checkpoint,
+    split: (v.split ?? 'test'),
+    f16: v.f16 ?? false,
+    quiet: v.quiet ?? !process.stdout.isTTY,
+    checkpointEvery: int('checkpoint-every', v['checkpoint-every'], 200),
+    evalEvery: int('eval-every', v['eval-every'], 0),
+    testLimit: v['test-limit'] === undefined ? undefined : int('test-limit', v['test-limit'], 0),
+    timeLimitMinutes: v['time-limit'] === undefined ? undefined : num('time-limit', v['time-limit'], 1),
+    argv,
+  };
+}
+

@@ -1,0 +1,77 @@
+// `qkv`: train, evaluate, predict with and export the recipes on real datasets.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import '@qkv/wasm-kernels';
+import { getThreads, setThreads } from '@qkv/wasm-kernels';
+import { save } from '@qkv/nn';
+import { getBackend, manualSeed, setBackend } from '@qkv/tensor-core';
+import { terminalHeatmap } from '@qkv/viz';
+import { parse, USAGE } from './args.js';
+import { recipes, UsageError } from './recipes/index.js';
+import { loadCheckpoint } from './train/checkpoint.js';
+import { train } from './train/loop.js';
+
+async function main(argv: string[]): Promise<number> {
+  const args = parse(argv);
+  if (args.command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.command === 'recipes') {
+    for (const r of recipes) console.log(`${r.name.padEnd(20)} ${r.description}`);
+    return 0;
+  }
+  await setBackend(args.backend ?? 'wasm').catch(async () => setBackend('cpu'));
+  if (getBackend() === 'wasm') await setThreads(args.threads);
+  manualSeed(args.run.seed);
+  const { recipe, run } = args;
+  const manifestPath = args.checkpoint ? join(resolve(args.checkpoint, '..'), 'manifest.json') : undefined;
+  const savedManifest = manifestPath ? (JSON.parse(await readFile(manifestPath, 'utf8').catch(() => 'null')) as Record<string, unknown> | null) : null;
+  const session = await recipe.setup(run, savedManifest ?? undefined);
+  if (args.command === 'train') {
+    console.log(`qkv train ${recipe.name}: backend ${getBackend()}${getBackend() === 'wasm' ? ` × ${await getThreads()} thread(s)` : ''}, ${session.model.numParameters().toLocaleString()} parameters, ${session.batchesPerEpoch} batches/epoch`);
+    const result = await train(session, run, { out: args.out, resume: args.resume, checkpointEvery: args.checkpointEvery, evalEvery: args.evalEvery, quiet: args.quiet, timeLimitSeconds: args.timeLimitMinutes === undefined ? undefined : args.timeLimitMinutes * 60 });
+    session.model.eval();
+    const test = result.interrupted ? {} : session.evaluate('test', args.testLimit);
+    const manifest = { recipe: recipe.name, ...session.manifest(), metrics: { test }, training: { steps: result.progress.step, seconds: Math.round(result.seconds), backend: getBackend(), threads: await getThreads(), command: `qkv ${args.argv.join(' ')}`, date: new Date().toISOString() } };
+    await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(`done in ${result.seconds.toFixed(0)} s; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
+    return 0;
+  }
+  await loadCheckpoint(args.checkpoint!, session.model, null);
+  session.model.eval();
+  if (args.command === 'eval') {
+    const metrics = session.evaluate(args.split, args.testLimit);
+    console.log(JSON.stringify({ recipe: recipe.name, split: args.split, ...metrics }, null, 2));
+    return 0;
+  }
+  if (args.command === 'predict') {
+    const p = session.predict(args.input, run.set);
+    console.log(p.output);
+    if (p.attention) {
+      console.log(`\n${p.attention.title}`);
+      console.log(terminalHeatmap(p.attention.weights, { xLabels: p.attention.colLabels, yLabels: p.attention.rowLabels }));
+    }
+    return 0;
+  }
+  // export
+  await mkdir(args.out, { recursive: true });
+  const bytes = save(session.model.stateDict(), { floatDType: args.f16 ? 'F16' : 'F32', metadata: { recipe: recipe.name } });
+  await writeFile(join(args.out, 'model.safetensors'), bytes);
+  const manifest = { ...(savedManifest ?? {}), recipe: recipe.name, ...session.manifest(), weights: { file: 'model.safetensors', dtype: args.f16 ? 'F16' : 'F32', bytes: bytes.byteLength } };
+  await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(`wrote ${join(args.out, 'model.safetensors')} (${(bytes.byteLength / 1e6).toFixed(2)} MB) and manifest.json`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`qkv: ${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

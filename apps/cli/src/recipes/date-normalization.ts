@@ -1,0 +1,32 @@
+// date-normalization: "Thursday, June 25, 2009" → "2009-06-25". Small; trains in seconds to
+// minutes, and is the task the demo trains live.
+import { dateTask, dateTaskTokenizers } from '@qkv/datasets';
+import { seq2seqSession, setting } from './seq2seq.js';
+import type { Recipe } from './types.js';
+
+export const dateNormalization: Recipe = {
+  name: 'date-normalization',
+  description: 'dates in many formats → ISO 8601, a small Transformer (trains in a minute)',
+  defaults: { seed: 0, epochs: 4, batchSize: 64, lr: 3e-3, evalLimit: 500, set: { warmup: '100' } },
+  async setup(run) {
+    const n = setting(run, 'examples', 12000);
+    const all = dateTask({ count: n + 2000, seed: run.seed });
+    const splits = { train: all.slice(0, n), validation: all.slice(n, n + 1000), test: all.slice(n + 1000) };
+    const tokenizers = dateTaskTokenizers();
+    return seq2seqSession(
+      run,
+      {
+        train: splits.train,
+        evalItems: (split) => splits[split].map((p) => ({ source: p.source, targets: [p.target] })),
+        tokenizers,
+        joiner: '',
+        maxTargetLength: 12,
+        score: (predictions, items) => ({
+          exactMatch: predictions.filter((p, i) => items[i]!.targets.includes(p)).length / Math.max(1, items.length),
+        }),
+      },
+      { dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 },
+      { task: 'date-normalization' },
+    );
+  },
+};
