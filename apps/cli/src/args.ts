@@ -102,7 +102,7 @@ export function parse(argv: string[]) {
     out: v.out ?? join('runs', recipe.name),
     resume: v.resume,
     checkpoint: v.checkpoint,
-    split: (v.split ?? 'test'),
+    split: v.split === 'validation' ? ('validation' as const) : ('test' as const),
     f16: v.f16 ?? false,
     quiet: v.quiet ?? !process.stdout.isTTY,
     checkpointEvery: int('checkpoint-every', v['checkpoint-every'], 200),
