@@ -1,13 +1,17 @@
 // `pnpm bench`: runs the suites, prints a table per suite (median/min/max, throughput, ratios to
 // the best qkv backend measured in the same run), and writes JSON, SVG charts and a markdown summary.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+// Each suite runs in its own child process, so its peak memory is its own.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { BenchContext, Measurement } from './harness.js';
-import { peakRssMb } from './harness.js';
-import { markdownTable, suiteChart, suiteRows } from './report.js';
+import type { BenchContext, Measurement, MemoryPeak } from './harness.js';
+import { memoryPeak } from './harness.js';
+import { markdownTable, memoryRows, suiteChart, suiteRows } from './report.js';
 import { suites } from './suites/index.js';
+import type { Suite } from './suites/index.js';
 
 const { values: v } = parseArgs({
   options: {
@@ -17,6 +21,8 @@ const { values: v } = parseArgs({
     quick: { type: 'boolean' },
     json: { type: 'string' },
     out: { type: 'string' },
+    'in-process': { type: 'boolean' },
+    child: { type: 'string' }, // internal: run the one --suite and write its result to this file
   },
 });
 
@@ -32,21 +38,45 @@ if (v.suite && chosen.length !== v.suite.length) {
   process.exit(2);
 }
 
-const all: Measurement[] = [];
-const memory: Record<string, number> = {};
-const md: string[] = [`# qkv benchmark${ctx.quick ? ' (quick smoke run: correctness only, timings meaningless)' : ''}`, '', `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, threads ${ctx.threads}, ${new Date().toISOString()}`, `Command: \`pnpm bench ${process.argv.slice(2).join(' ')}\``, ''];
-const outDir = v.out ?? 'results';
-await mkdir(outDir, { recursive: true });
-for (const suite of chosen) {
-  console.log(`\n== ${suite.name}: ${suite.title}`);
-  const ms = await suite.run(ctx);
-  memory[suite.name] = peakRssMb();
-  all.push(...ms);
-  const rows = suiteRows(ms);
-  console.table(rows);
-  md.push(`## ${suite.title}`, '', markdownTable(rows), '', `![${suite.name}](${suite.name}.svg)`, '', `Peak RSS so far: ${memory[suite.name]!.toFixed(0)} MB`, '');
-  await writeFile(join(outDir, `${suite.name}.svg`), suiteChart(suite.name, ms));
+interface SuiteResult {
+  measurements: Measurement[];
+  memory: MemoryPeak;
 }
-await writeFile(join(outDir, 'summary.md'), md.join('\n'));
-if (v.json) await writeFile(v.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, threads: ctx.threads, quick: ctx.quick, memoryPeakRssMb: memory, measurements: all }, null, 2));
-console.log(`\nbench: ${all.length} measurements, every result checked against its reference before timing; wrote ${outDir}/summary.md`);
+
+/** Runs a suite in a fresh Node process with the same options, and reads back its result. */
+async function runIsolated(suite: Suite): Promise<SuiteResult> {
+  const file = join(await mkdtemp(join(tmpdir(), 'qkv-bench-')), `${suite.name}.json`);
+  const args = [fileURLToPath(import.meta.url), '--suite', suite.name, '--child', file, '--threads', String(ctx.threads), ...ctx.backends.flatMap((b) => ['--backend', b]), ...(ctx.quick ? ['--quick'] : [])];
+  execFileSync(process.execPath, args, { stdio: 'inherit' });
+  return JSON.parse(await readFile(file, 'utf8')) as SuiteResult;
+}
+
+if (v.child) {
+  const suite = chosen[0]!;
+  const measurements = await suite.run(ctx);
+  await writeFile(v.child, JSON.stringify({ measurements, memory: memoryPeak() } satisfies SuiteResult));
+} else {
+  const all: Measurement[] = [];
+  const memory: Record<string, MemoryPeak> = {};
+  const md: string[] = [`# qkv benchmark${ctx.quick ? ' (quick smoke run: correctness only, timings meaningless)' : ''}`, '', `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, threads ${ctx.threads}, ${new Date().toISOString()}`, `Command: \`pnpm bench ${process.argv.slice(2).join(' ')}\``, ''];
+  const outDir = v.out ?? 'results';
+  await mkdir(outDir, { recursive: true });
+  for (const suite of chosen) {
+    console.log(`\n== ${suite.name}: ${suite.title}`);
+    const { measurements: ms, memory: mem } = v['in-process'] ? { measurements: await suite.run(ctx), memory: memoryPeak() } : await runIsolated(suite);
+    memory[suite.name] = mem;
+    all.push(...ms);
+    const rows = suiteRows(ms);
+    console.table(rows);
+    const extra = suite.summarize?.(ms);
+    if (extra) console.log(`\n${extra}`);
+    const memLine = `Peak memory${v['in-process'] ? ' (whole process so far)' : ''}: RSS ${mem.peakRssMb.toFixed(0)} MB, JS heap ${mem.peakHeapMb.toFixed(0)} MB, external (ArrayBuffers, WebAssembly) ${mem.peakExternalMb.toFixed(0)} MB`;
+    console.log(memLine);
+    md.push(`## ${suite.title}`, '', markdownTable(rows), '', ...(extra ? [extra, ''] : []), `![${suite.name}](${suite.name}.svg)`, '', memLine, '');
+    await writeFile(join(outDir, `${suite.name}.svg`), suiteChart(suite.name, ms));
+  }
+  md.push('## Memory per suite', '', markdownTable(memoryRows(memory)), '');
+  await writeFile(join(outDir, 'summary.md'), md.join('\n'));
+  if (v.json) await writeFile(v.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, threads: ctx.threads, quick: ctx.quick, memory, measurements: all }, null, 2));
+  console.log(`\nbench: ${all.length} measurements, every result checked against its reference before timing; wrote ${outDir}/summary.md`);
+}

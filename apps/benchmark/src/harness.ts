@@ -45,6 +45,7 @@ export async function time(fn: () => unknown, quick: boolean, options: { minRuns
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
+    notePeakMemory();
     if (times.length >= 200) break;
   }
   return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
@@ -83,7 +84,45 @@ export function randomArray(n: number, seed = 1): Float32Array {
   return out;
 }
 
-/** Peak resident memory seen so far, MB. */
+/** Peak resident memory seen so far, MB (the OS's high-water mark of this process). */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+let peakHeap = 0;
+let peakExternal = 0;
+
+/**
+ * Samples the JS heap and external memory (ArrayBuffers, WebAssembly memories) and keeps the
+ * highest values seen; `time` calls it after every run, suites may call it after big allocations.
+ */
+export function notePeakMemory(): void {
+  const m = process.memoryUsage();
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  peakExternal = Math.max(peakExternal, m.external); // includes ArrayBuffers and WebAssembly memories
+}
+
+/** Memory of a suite run: peak RSS, and the peaks of heap and external memory sampled after each timed run, MB. */
+export interface MemoryPeak {
+  peakRssMb: number;
+  peakHeapMb: number;
+  peakExternalMb: number;
+}
+
+/** The peaks so far in this process. */
+export function memoryPeak(): MemoryPeak {
+  notePeakMemory();
+  return { peakRssMb: peakRssMb(), peakHeapMb: peakHeap / 2 ** 20, peakExternalMb: peakExternal / 2 ** 20 };
+}
+
+/** Largest |x| of a list (0 for an empty one). */
+export function maxAbs(xs: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) m = Math.max(m, Math.abs(xs[i]!));
+  return m;
+}
+
+/** A tolerance relative to the reference's scale: `rtol · max(1, max|ref|)`, for sums that grow with size. */
+export function scaledTol(reference: ArrayLike<number>, rtol: number): number {
+  return rtol * Math.max(1, maxAbs(reference));
 }

@@ -18,3 +18,17 @@ export async function useQkv(backend: string, threads: number): Promise<void> {
 export function run(fn: () => Tensor): Float32Array {
   return tidy(() => fn().dataSync() as Float32Array);
 }
+
+/** Drops the gradients of `tensors` (parameters and inputs) so the next backward starts fresh. */
+export function clearGrads(tensors: Iterable<Tensor>): void {
+  for (const t of tensors) {
+    t.grad?.dispose();
+    t.grad = null;
+  }
+}
+
+/** The values of `t.grad`, or a clear error naming `what` when backward did not reach it. */
+export function gradValues(t: Tensor, what: string): Float32Array {
+  if (!t.grad) throw new Error(`${what}: backward produced no gradient`);
+  return t.grad.dataSync() as Float32Array;
+}

@@ -1,6 +1,6 @@
 // Tables (terminal and markdown), JSON and SVG charts of the measurements.
 import { barChart } from '@qkv/viz';
-import type { Measurement } from './harness.js';
+import type { Measurement, MemoryPeak } from './harness.js';
 import { throughput } from './harness.js';
 
 const fmt = (x: number, digits = 2) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits));
@@ -44,4 +44,9 @@ export function suiteChart(suite: string, ms: Measurement[]): string {
   // a system missing from a case (e.g. tfjs-cpu at 1024³) is drawn as an empty bar
   const series = systems.map((s) => ({ name: s, values: cases.map((c) => ms.find((m) => m.case === c && m.system === s)?.medianMs ?? 0) }));
   return barChart(cases, series, { title: `${suite}: median time (ms, lower is better)`, yLabel: 'ms (median)', unit: ' ms', logY: true });
+}
+
+/** One row per suite: its peak RSS, JS heap and external memory, MB. */
+export function memoryRows(memory: Record<string, MemoryPeak>): Record<string, string>[] {
+  return Object.entries(memory).map(([suite, m]) => ({ suite, 'peak RSS MB': m.peakRssMb.toFixed(0), 'peak JS heap MB': m.peakHeapMb.toFixed(0), 'peak external MB': m.peakExternalMb.toFixed(0) }));
 }
