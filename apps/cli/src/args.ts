@@ -1,7 +1,8 @@
 // Command-line parsing for `qkv`: flags, defaults from the recipe, and usage errors.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findRecipe, UsageError } from './recipes/index.js';
+import { UsageError } from './errors.js';
+import { findRecipe } from './recipes/index.js';
 import type { RunOptions } from './recipes/types.js';
 
 /** The usage text printed by `qkv --help` and after a usage error. */
@@ -74,7 +75,9 @@ export function parse(argv: string[]) {
   for (const kv of v.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got '${kv}'`);
-    set[kv.slice(0, eq)] = kv.slice(eq + 1);
+    const key = kv.slice(0, eq);
+    if (!(key in recipe.settings)) throw new UsageError(`--set: ${recipe.name} has no setting '${key}'; it has: ${Object.keys(recipe.settings).join(', ')}`);
+    set[key] = kv.slice(eq + 1);
   }
   const d = recipe.defaults;
   const run: RunOptions = {
@@ -110,6 +113,8 @@ export function parse(argv: string[]) {
     testLimit: v['test-limit'] === undefined ? undefined : int('test-limit', v['test-limit'], 0),
     timeLimitMinutes: v['time-limit'] === undefined ? undefined : num('time-limit', v['time-limit'], 1),
     argv,
+    /** What the command line itself set (eval/predict/export take the rest from the manifest). */
+    explicit: { seed: v.seed !== undefined, set },
   };
 }
 

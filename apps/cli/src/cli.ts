@@ -7,7 +7,8 @@ import { save } from '@qkv/nn';
 import { getBackend, manualSeed, setBackend } from '@qkv/tensor-core';
 import { terminalHeatmap } from '@qkv/viz';
 import { parse, USAGE } from './args.js';
-import { recipes, UsageError } from './recipes/index.js';
+import { UsageError } from './errors.js';
+import { recipes } from './recipes/index.js';
 import { loadCheckpoint } from './train/checkpoint.js';
 import { train } from './train/loop.js';
 
@@ -18,22 +19,32 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'recipes') {
-    for (const r of recipes) console.log(`${r.name.padEnd(20)} ${r.description}`);
+    for (const r of recipes) {
+      console.log(`${r.name.padEnd(20)} ${r.description}`);
+      console.log(`${''.padEnd(20)} defaults: --epochs ${r.defaults.epochs} --batch-size ${r.defaults.batchSize} --lr ${r.defaults.lr}`);
+      for (const [key, what] of Object.entries(r.settings)) console.log(`${''.padEnd(22)}--set ${key}: ${what}`);
+    }
     return 0;
   }
-  await setBackend(args.backend ?? 'wasm').catch(async () => setBackend('cpu'));
-  if (getBackend() === 'wasm') await setThreads(args.threads);
-  manualSeed(args.run.seed);
   const { recipe, run } = args;
   const manifestPath = args.checkpoint ? join(resolve(args.checkpoint, '..'), 'manifest.json') : undefined;
   const savedManifest = manifestPath ? (JSON.parse(await readFile(manifestPath, 'utf8').catch(() => 'null')) as Record<string, unknown> | null) : null;
+  // a trained model is rebuilt with its own seed (which fixes the data split) and settings
+  const trained = savedManifest?.run as { seed?: number; settings?: Record<string, string> } | undefined;
+  if (args.command !== 'train' && trained) {
+    run.set = { ...run.set, ...trained.settings, ...args.explicit.set };
+    if (!args.explicit.seed && trained.seed !== undefined) run.seed = trained.seed;
+  }
+  await setBackend(args.backend ?? 'wasm').catch(async () => setBackend('cpu'));
+  if (getBackend() === 'wasm') await setThreads(args.threads);
+  manualSeed(run.seed);
   const session = await recipe.setup(run, savedManifest ?? undefined);
   if (args.command === 'train') {
     console.log(`qkv train ${recipe.name}: backend ${getBackend()}${getBackend() === 'wasm' ? ` × ${await getThreads()} thread(s)` : ''}, ${session.model.numParameters().toLocaleString()} parameters, ${session.batchesPerEpoch} batches/epoch`);
     const result = await train(session, run, { out: args.out, resume: args.resume, checkpointEvery: args.checkpointEvery, evalEvery: args.evalEvery, quiet: args.quiet, timeLimitSeconds: args.timeLimitMinutes === undefined ? undefined : args.timeLimitMinutes * 60 });
     session.model.eval();
     const test = result.interrupted ? {} : session.evaluate('test', args.testLimit);
-    const manifest = { recipe: recipe.name, ...session.manifest(), metrics: { test }, training: { steps: result.progress.step, seconds: Math.round(result.seconds), backend: getBackend(), threads: await getThreads(), command: `qkv ${args.argv.join(' ')}`, date: new Date().toISOString() } };
+    const manifest = { recipe: recipe.name, ...session.manifest(), run: { seed: run.seed, settings: run.set }, metrics: { test }, training: { steps: result.progress.step, seconds: Math.round(result.seconds), backend: getBackend(), threads: await getThreads(), command: `qkv ${args.argv.join(' ')}`, date: new Date().toISOString() } };
     await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     console.log(`done in ${result.seconds.toFixed(0)} s; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
     return 0;

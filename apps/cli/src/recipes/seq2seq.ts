@@ -1,14 +1,15 @@
-// A Session for any text-to-text task on Seq2SeqTransformer: batching, loss, greedy/beam
-// evaluation, prediction with cross-attention. The g2p and date recipes only supply data and metrics.
-import { AdamW, crossEntropy } from '@qkv/nn';
-import { noam } from '@qkv/nn';
-import { Generator, noGrad, tensor, tidy } from '@qkv/tensor-core';
+// A Session for any text-to-text task on any encoder-decoder (Transformer or GRU): batching, loss,
+// greedy/beam evaluation, prediction with cross-attention. The g2p and date recipes only supply
+// data and metrics; seq2seq-models.ts supplies the models.
+import { AdamW, crossEntropy, noam } from '@qkv/nn';
+import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { Tokenizer } from '@qkv/tokenizer';
-import { Seq2SeqTransformer, beamSearch, greedyDecode } from '@qkv/transformer';
-import type { Seq2SeqTransformerConfig } from '@qkv/transformer';
-import { batchOrder, padTexts } from '@qkv/datasets';
+import { beamSearch, greedyDecode } from '@qkv/transformer';
+import { padTexts } from '@qkv/datasets';
 import type { TextPair } from '@qkv/datasets';
+import { epochOrder, setting } from './settings.js';
+import type { Seq2SeqModel } from './seq2seq-models.js';
 import type { Prediction, RunOptions, Session } from './types.js';
 
 /** The data of a text-to-text task. */
@@ -24,50 +25,45 @@ export interface Seq2SeqTask {
   maxTargetLength: number;
 }
 
-/** Reads integer settings from `--set`, with defaults. */
-export function setting(run: RunOptions, key: string, fallback: number): number {
-  const v = run.set[key];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--set ${key} must be a number, got '${v}'`);
-  return n;
-}
-
 function ids(p: { ids: Int32Array; shape: [number, number] }): Tensor {
   return tensor(p.ids, { shape: p.shape, dtype: 'int32' });
 }
 
-/** Builds the model, optimizer, batches, loss, metrics and prediction for a seq2seq task. */
-export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, modelConfig: Omit<Seq2SeqTransformerConfig, 'srcVocabSize' | 'tgtVocabSize'>, extraManifest: Record<string, unknown>): Session {
+/** The vocabulary facts a seq2seq model is built from. */
+export interface Seq2SeqVocab {
+  srcVocabSize: number;
+  tgtVocabSize: number;
+  padId: number;
+}
+
+/**
+ * Builds the optimizer, batches, loss, metrics and prediction for a seq2seq task around the model
+ * that `build` makes from the task's vocabularies.
+ */
+export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab: Seq2SeqVocab) => Seq2SeqModel, extraManifest: Record<string, unknown>): Session {
   const { source, target } = task.tokenizers;
   const sos = target.specialTokens.sos!;
   const eos = target.specialTokens.eos!;
   const pad = target.specialTokens.pad!;
-  const config = { srcVocabSize: source.vocabSize, tgtVocabSize: target.vocabSize, padId: pad, ...modelConfig };
-  const model = new Seq2SeqTransformer({ ...config, generator: new Generator(run.seed) });
+  const net = build({ srcVocabSize: source.vocabSize, tgtVocabSize: target.vocabSize, padId: pad });
+  const model = net.module;
   const optimizer = new AdamW(model.parameters(), { lr: run.lr, betas: [0.9, 0.98], eps: 1e-9, weightDecay: 0.01 });
   const train = run.limit ? task.train.slice(0, run.limit) : task.train;
   const batchesPerEpoch = Math.ceil(train.length / run.batchSize);
   const warmup = setting(run, 'warmup', 400); // recipes set their own default through `defaults.set`
-  const dModel = config.dModel ?? 512;
-  const peakNoam = noam(dModel, warmup)(warmup);
-  const orders = new Map<number, number[][]>();
-  const order = (epoch: number) => {
-    if (!orders.has(epoch)) {
-      orders.clear();
-      orders.set(epoch, batchOrder(train.length, { batchSize: run.batchSize, seed: run.seed, epoch }));
-    }
-    return orders.get(epoch)!;
-  };
+  // Noam's d_model factor cancels once the schedule is scaled to peak at --lr, so 1 stands for it
+  const schedule = noam(1, warmup);
+  const peakNoam = schedule(warmup);
+  const order = epochOrder(train.length, run.batchSize, run.seed);
   const decode = (srcTexts: string[], beam: number) =>
     tidy(() => {
       const src = ids(padTexts(source, srcTexts, { addSpecialTokens: false }));
       const prompt = tensor(new Int32Array(srcTexts.length).fill(sos), { shape: [srcTexts.length, 1], dtype: 'int32' });
       return noGrad(() => {
         if (beam > 1) {
-          return beamSearch(model.stepper(src), { prompt, beamWidth: beam, eosId: eos, maxNewTokens: task.maxTargetLength }).map((hyps) => target.decode(hyps[0]!.tokens, { skipSpecialTokens: true }));
+          return beamSearch(net.stepper(src), { prompt, beamWidth: beam, eosId: eos, maxNewTokens: task.maxTargetLength }).map((hyps) => target.decode(hyps[0]!.tokens, { skipSpecialTokens: true }));
         }
-        const out = greedyDecode(model.stepper(src), { prompt, eosId: eos, maxNewTokens: task.maxTargetLength });
+        const out = greedyDecode(net.stepper(src), { prompt, eosId: eos, maxNewTokens: task.maxTargetLength });
         const rows = out.toArray() as number[][];
         return rows.map((r) => target.decode(r.slice(1), { skipSpecialTokens: true }));
       });
@@ -76,7 +72,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, modelConfig: 
     model,
     optimizer,
     // Noam's shape (warm up, then decay as step^-0.5), scaled so that its peak equals --lr
-    lrAt: (step) => (run.lr * noam(dModel, warmup)(step)) / peakNoam,
+    lrAt: (step) => (run.lr * schedule(step)) / peakNoam,
     batchesPerEpoch,
     clipNorm: 1,
     batch: (epoch, index) => order(epoch)[index]!.map((i) => train[i]!),
@@ -87,7 +83,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, modelConfig: 
       const T = tgt.shape[1]!;
       const tgtIn = tgt.narrow(1, 0, T - 1);
       const tgtOut = tgt.narrow(1, 1, T - 1);
-      const logits = model.forward(src, tgtIn); // [B, T-1, V]
+      const logits = net.logits(src, tgtIn); // [B, T-1, V]
       const V = logits.shape[2]!;
       const loss = crossEntropy(logits.reshape([-1, V]), tgtOut.reshape([-1]), { ignoreIndex: pad, labelSmoothing: setting(run, 'labelSmoothing', 0.1) });
       const count = (tgtOut.ne(pad).sum().item()) + src.size;
@@ -100,12 +96,12 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, modelConfig: 
       for (let i = 0; i < items.length; i += 128) predictions.push(...decode(items.slice(i, i + 128).map((it) => it.source), beam));
       return task.score(predictions, items);
     },
-    predict: (input, options = {}) => predictWithAttention(model, task, input, Number(options.beam ?? 1), decode),
-    manifest: () => ({ model: { kind: 'Seq2SeqTransformer', ...config }, tokenizers: { source: JSON.parse(source.save()) as unknown, target: JSON.parse(target.save()) as unknown }, ...extraManifest }),
+    predict: (input, options = {}) => predictWithAttention(net, task, input, Number(options.beam ?? 1), decode),
+    manifest: () => ({ model: net.config, tokenizers: { source: JSON.parse(source.save()) as unknown, target: JSON.parse(target.save()) as unknown }, ...extraManifest }),
   };
 }
 
-function predictWithAttention(model: Seq2SeqTransformer, task: Seq2SeqTask, input: string, beam: number, decode: (s: string[], beam: number) => string[]): Prediction {
+function predictWithAttention(net: Seq2SeqModel, task: Seq2SeqTask, input: string, beam: number, decode: (s: string[], beam: number) => string[]): Prediction {
   const { source, target } = task.tokenizers;
   const output = decode([input], beam)[0]!;
   const attention = tidy(() =>
@@ -114,16 +110,13 @@ function predictWithAttention(model: Seq2SeqTransformer, task: Seq2SeqTask, inpu
       const tgtIds = [target.specialTokens.sos!, ...target.encode(output)];
       const src = tensor(Int32Array.from(srcIds), { shape: [1, srcIds.length], dtype: 'int32' });
       const tgt = tensor(Int32Array.from(tgtIds), { shape: [1, tgtIds.length], dtype: 'int32' });
-      const all = model.forwardWithAttention(src, tgt);
-      const last = all.crossAttention[all.crossAttention.length - 1]!; // [1, H, T, S]
-      const avg = last.mean(1).squeeze(0); // [T, S]
-      return avg.toArray() as number[][];
+      return net.crossAttention(src, tgt).squeeze(0).toArray() as number[][]; // [T, S]
     }),
   );
   const srcTokens = source.encodeWithOffsets(input).tokens;
   const outTokens = output === '' ? [] : task.joiner === ' ' ? output.split(' ') : [...output];
   return {
     output,
-    attention: { weights: attention.slice(0, outTokens.length + 1), rowLabels: [...outTokens, '<eos>'], colLabels: srcTokens, title: 'cross-attention, last decoder layer, mean over heads (rows: output, columns: input)' },
+    attention: { weights: attention.slice(0, outTokens.length + 1), rowLabels: [...outTokens, '<eos>'], colLabels: srcTokens, title: `${net.attentionTitle} (rows: output, columns: input)` },
   };
 }

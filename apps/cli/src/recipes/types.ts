@@ -56,6 +56,8 @@ export interface Prediction {
 export interface Recipe {
   name: string;
   description: string;
+  /** The `--set` keys it reads, each with what it does and its default (unknown keys are usage errors). */
+  settings: Record<string, string>;
   /** Default flags; the CLI overrides them. */
   defaults: Omit<RunOptions, 'set'> & { set?: Record<string, string> };
   /** Builds the session. `manifest` is given when rebuilding a trained model for eval/predict. */
