@@ -1,7 +1,7 @@
 import { qkvTsup } from '@qkv/tsup-config';
 
 export default qkvTsup({
-  entry: { bench: 'src/bench.ts' },
+  entry: { bench: 'src/bench.ts', 'browser-run': 'src/browser/run.ts' },
   platform: 'node',
   dts: false,
   // tfjs-core ships its gradients only as extensionless ESM (dist/register_all_gradients.js), which

@@ -1,4 +1,5 @@
 // Timing, correctness checks and result rows shared by every suite.
+export { randomArray } from './random.js';
 
 /** One measured case: a system (qkv backend or peer) on one size. */
 export interface Measurement {
@@ -69,19 +70,6 @@ export function throughput(m: Measurement): number | undefined {
   if (!m.work) return undefined;
   const perSecond = m.work.amount / (m.medianMs / 1000);
   return m.work.unit === 'GFLOPS' ? perSecond / 1e9 : m.work.unit === 'MB/s' ? perSecond / 1e6 : perSecond;
-}
-
-/** Seeded uniform values in [−0.5, 0.5). */
-export function randomArray(n: number, seed = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 4294967296) - 0.5;
-  }
-  return out;
 }
 
 /** Peak resident memory seen so far, MB (the OS's high-water mark of this process). */

@@ -17,7 +17,7 @@ export function tfLinear(tf: Tfjs, x: Tf.Tensor, w: Tf.Tensor, b: Tf.Tensor): Tf
   const inDim = x.shape[x.shape.length - 1]!;
   const rows = x.size / inDim;
   const y = tf.add(tf.matMul(tf.reshape(x, [rows, inDim]), w, false, true), b); // [rows, out]
-  return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[0]!]);
+  return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[0]]);
 }
 
 /**

@@ -84,7 +84,7 @@ async function tfTrainer(d: Dims, w: EncoderWeights<Float32Array>, x: Float32Arr
       return { loss, grad: g[vars.linear1W.name]!.dataSync() as Float32Array };
     },
     update: () => {
-      opt.applyGradients(grads as Tf.NamedVariableMap); // the gradients of variables, by variable name
+      opt.applyGradients(grads as Record<string, Tf.Variable>); // the gradients of variables, by variable name
       tf.dispose(Object.values(grads));
     },
     dispose: () => tf.dispose([tx, tt, opt, ...Object.values(vars)]),
