@@ -1,7 +1,7 @@
 // char-gpt: a character-level GPT on the Brown corpus, scored by test perplexity beside an add-one
 // bigram model fitted on the same training characters and scored on the same test characters.
 import { AdamW, crossEntropy, weightDecayGroups } from '@qkv/nn';
-import { Generator, noGrad, tensor, tidy } from '@qkv/tensor-core';
+import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import { CharTokenizer } from '@qkv/tokenizer';
 import { GPT, sample } from '@qkv/transformer';
 import { BigramLanguageModel, brownText, loadBrown, perplexity } from '@qkv/datasets';
@@ -47,7 +47,7 @@ export const charGpt: Recipe = {
     const allTrain = Int32Array.from(tokenizer.encode(trainText));
     const trainIds = run.limit ? allTrain.subarray(0, run.limit * blockSize + blockSize) : allTrain; // limit counts windows
     const config = { vocabSize: tokenizer.vocabSize, blockSize, nLayer: setting(run, 'nLayer', 3), nHead: setting(run, 'nHead', 4), nEmbd: setting(run, 'nEmbd', 96), dropout: setting(run, 'dropout', 0) };
-    const model = new GPT({ ...config, generator: new Generator(run.seed) });
+    const model = new GPT(config) // global generator: see seq2seq-models.ts;
     const optimizer = new AdamW(weightDecayGroups(model, 0.1), { lr: run.lr, betas: [0.9, 0.99] });
     // each epoch cuts the stream at a different phase, so windows do not always start at the same characters
     const windowCount = Math.floor((trainIds.length - blockSize) / blockSize);
@@ -93,7 +93,9 @@ export const charGpt: Recipe = {
         const promptIds = tokenizer.encode(prompt === '' ? '\n' : prompt);
         if (promptIds.length === 0) throw new UsageError('char-gpt: the prompt is empty');
         const topK = Number(options.topK ?? 20);
-        const out = sample(croppedStepper(model, blockSize), {
+        // special tokens never occur in the training text, so they are not sampled either
+        const specialIds = Array.from({ length: tokenizer.vocabSize }, (_, id) => id).filter((id) => tokenizer.specialTokens.isSpecial(id));
+        const out = sample(croppedStepper(model, blockSize, specialIds), {
           prompt: tensor(Int32Array.from(promptIds), { shape: [1, promptIds.length], dtype: 'int32' }),
           maxNewTokens: Number(options.length ?? 300),
           temperature: Number(options.temperature ?? 0.8),

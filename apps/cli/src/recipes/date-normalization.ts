@@ -39,7 +39,7 @@ export const dateNormalization: Recipe = {
           exactMatch: predictions.filter((p, i) => items[i]!.targets.includes(p)).length / Math.max(1, items.length),
         }),
       },
-      transformerSeq2Seq(run.seed, { dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
+      transformerSeq2Seq({ dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
       { task: 'date-normalization' },
     );
   },

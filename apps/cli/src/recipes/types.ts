@@ -60,6 +60,10 @@ export interface Recipe {
   settings: Record<string, string>;
   /** Default flags; the CLI overrides them. */
   defaults: Omit<RunOptions, 'set'> & { set?: Record<string, string> };
-  /** Builds the session. `manifest` is given when rebuilding a trained model for eval/predict. */
+  /**
+   * Builds the session. The CLI seeds the global generator with `options.seed` just before; models
+   * draw from it (not from a private generator) so checkpoints capture their randomness.
+   * `manifest` is given when rebuilding a trained model for eval/predict.
+   */
   setup(options: RunOptions, manifest?: Record<string, unknown>): Promise<Session>;
 }

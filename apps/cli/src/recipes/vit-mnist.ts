@@ -1,7 +1,7 @@
 // vit-mnist: a Vision Transformer on MNIST's 28×28 digits, cut into 7×7 patches (16 tokens + CLS).
 // Training shifts each image by a few pixels (seeded per epoch and image, so resumes replay it).
 import { AdamW, crossEntropy, weightDecayGroups } from '@qkv/nn';
-import { Generator, noGrad, tensor, tidy } from '@qkv/tensor-core';
+import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import { VisionTransformer } from '@qkv/transformer';
 import { accuracy, argmaxRows, loadMnist, MNIST_SIZE } from '@qkv/datasets';
 import type { ImageSet } from '@qkv/datasets';
@@ -64,7 +64,7 @@ export const vitMnist: Recipe = {
     const n = train.labels.length;
     const config = { imageSize: S, patchSize: setting(run, 'patch', 7), inChannels: 1, numClasses: 10, dModel: setting(run, 'dModel', 64), depth: setting(run, 'depth', 4), nhead: setting(run, 'nhead', 4), mlpDim: setting(run, 'mlp', 128), dropout: setting(run, 'dropout', 0.1) };
     if (!Number.isInteger(S / config.patchSize)) throw new UsageError(`vit-mnist: --set patch must divide ${S}, got ${config.patchSize}`);
-    const model = new VisionTransformer({ ...config, generator: new Generator(run.seed) });
+    const model = new VisionTransformer(config) // global generator: see seq2seq-models.ts;
     const optimizer = new AdamW(weightDecayGroups(model, setting(run, 'weightDecay', 0.05)), { lr: run.lr });
     const batchesPerEpoch = Math.ceil(n / run.batchSize);
     const order = epochOrder(n, run.batchSize, run.seed);

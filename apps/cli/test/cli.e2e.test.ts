@@ -1,0 +1,102 @@
+// The built command end to end (dist/cli.js, as `qkv` runs it): list, train a few steps, evaluate,
+// predict and export from the checkpoint, and exit code 2 with the usage on a bad command line.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { load } from '@qkv/nn';
+import { tempDir } from './helpers.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const run = promisify(execFile);
+
+async function qkv(...argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...argv], { env: { ...process.env, NO_COLOR: '1' } });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+/** The parts of manifest.json the tests read. */
+interface Manifest {
+  recipe: string;
+  model: Record<string, unknown>;
+  run: { seed: number; settings: Record<string, string> };
+  metrics: { test: { exactMatch: number } };
+  training: { steps: number; command: string };
+  weights?: { file: string; dtype: string; bytes: number };
+}
+
+const tiny = ['--set', 'examples=200', '--set', 'dModel=16', '--set', 'layers=1', '--set', 'ff=32', '--quiet'];
+
+describe('qkv (dist/cli.js)', () => {
+  const dir = tempDir('e2e');
+  const checkpoint = join(dir, 'checkpoint.safetensors');
+  let trained: { stdout: string; code: number };
+
+  beforeAll(async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run pnpm build first (turbo's test task depends on build)`);
+    trained = await qkv('train', 'date-normalization', '--max-steps', '3', '--test-limit', '5', '--eval-limit', '5', '--out', dir, ...tiny);
+  });
+
+  it('lists every recipe with its settings', async () => {
+    const { stdout, code } = await qkv('recipes');
+    expect(code).toBe(0);
+    for (const name of ['date-normalization', 'g2p-transformer', 'g2p-gru', 'vit-mnist', 'spam-classifier', 'char-gpt']) expect(stdout).toContain(name);
+    expect(stdout).toContain('--set nEmbd');
+  });
+
+  it('train writes a checkpoint, metrics as JSON lines and a manifest with test metrics and the command', () => {
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toMatch(/done in \d+ s; test exactMatch \d\.\d{4}/);
+    expect(existsSync(checkpoint)).toBe(true);
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => 'loss' in l).map((l) => l.step)).toEqual([1, 2, 3]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.recipe).toBe('date-normalization');
+    expect(manifest.model).toMatchObject({ kind: 'Seq2SeqTransformer', dModel: 16, numEncoderLayers: 1 });
+    expect(manifest.run).toMatchObject({ seed: 0, settings: { dModel: '16', layers: '1' } });
+    expect(manifest.training.steps).toBe(3);
+    expect(manifest.training.command).toContain('qkv train date-normalization --max-steps 3');
+    expect(typeof manifest.metrics.test.exactMatch).toBe('number');
+  });
+
+  it('eval rebuilds the model from the manifest and reproduces its test metrics', async () => {
+    const { stdout, code } = await qkv('eval', 'date-normalization', '--checkpoint', checkpoint, '--test-limit', '5');
+    expect(code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { metrics: { test: { exactMatch: number } } };
+    expect(JSON.parse(stdout)).toEqual({ recipe: 'date-normalization', split: 'test', exactMatch: manifest.metrics.test.exactMatch });
+  });
+
+  it('predict prints the output and the cross-attention heatmap', async () => {
+    const { stdout, code } = await qkv('predict', 'date-normalization', 'June 25, 2009', '--checkpoint', checkpoint);
+    expect(code).toBe(0);
+    expect(stdout).toContain('cross-attention, last decoder layer, mean over heads');
+    expect(stdout.split('\n').length).toBeGreaterThan(5);
+  });
+
+  it('export writes float16 safetensors with the model state dict, and a manifest', async () => {
+    const out = join(dir, 'export');
+    const { stdout, code } = await qkv('export', 'date-normalization', '--checkpoint', checkpoint, '--out', out, '--f16');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/wrote .*model\.safetensors/);
+    const bytes = new Uint8Array(readFileSync(join(out, 'model.safetensors')));
+    const { tensors } = load(bytes);
+    expect(Object.keys(tensors)).toContain('generator.weight');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.weights).toEqual({ file: 'model.safetensors', dtype: 'F16', bytes: bytes.byteLength });
+    expect(manifest.metrics.test.exactMatch).toBeTypeOf('number');
+  });
+
+  it('exits with 2 and the usage on a bad command line', async () => {
+    const { stderr, code } = await qkv('train', 'resnet');
+    expect(code).toBe(2);
+    expect(stderr).toContain("qkv: unknown recipe 'resnet'");
+    expect(stderr).toContain('usage: qkv <command>');
+  });
+});
