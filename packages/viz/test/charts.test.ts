@@ -60,3 +60,15 @@ describe('niceTicks', () => {
     expect(niceTicks(-0.3, 0.3, 6)).toEqual([-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3]);
   });
 });
+
+describe('lineChart edge cases', () => {
+  it('draws empty axes (no hang) for series with no points yet, on linear and log axes', async () => {
+    const { lineChart } = await import('../src/index.js');
+    for (const logY of [false, true]) {
+      for (const y of [[], [Number.NaN], [0]]) {
+        const svg = lineChart([{ name: 'loss', y }], { logY });
+        expect(svg.startsWith('<svg')).toBe(true);
+      }
+    }
+  });
+});

@@ -126,3 +126,15 @@ describe('attentionHeatmap', () => {
     expect(() => attentionHeatmap(weights, { colormap: 'jet' as never })).toThrow("attentionHeatmap: colormap must be one of");
   });
 });
+
+describe('long titles', () => {
+  it('widen the picture rather than being cut off', async () => {
+    const { attentionHeatmap } = await import('../src/index.js');
+    const title = 'cross-attention · layer 3 · mean of heads over a long word';
+    const narrow = attentionHeatmap({ shape: [2, 2], data: [0.1, 0.9, 0.5, 0.5] });
+    const wide = attentionHeatmap({ shape: [2, 2], data: [0.1, 0.9, 0.5, 0.5] }, { title });
+    const width = (svg: string) => Number(/width="([\d.]+)"/.exec(svg)![1]);
+    expect(width(wide)).toBeGreaterThan(title.length * 12 * 1.3 * 0.5);
+    expect(width(wide)).toBeGreaterThan(width(narrow));
+  });
+});

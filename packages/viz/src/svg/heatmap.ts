@@ -1,3 +1,4 @@
+import { estimateTextWidth } from '../data/textWidth.js';
 import { toMatrix, type ArrayInput } from '../data/matrix.js';
 import { idPrefixFor, svgDocument, type DocumentOptions } from './document.js';
 import { matrixPanel, type MatrixPanelOptions } from './heatmapLayout.js';
@@ -29,9 +30,11 @@ export function attentionHeatmap(weights: ArrayInput, options: HeatmapOptions = 
     ? text(options.title, { x: 8, y: 6 + (options.fontSize ?? 12) * 1.3, 'font-size': (options.fontSize ?? 12) * 1.3, 'font-weight': 'bold', fill: '#111', class: 'qkv-title' })
     : '';
   const [d0, d1] = panel.scale.domain;
+  // a long title widens the picture instead of being cut off at the panel's edge
+  const titleWidth = options.title ? 16 + estimateTextWidth(options.title, (options.fontSize ?? 12) * 1.3) : 0;
   return svgDocument({
     kind: 'heatmap',
-    width: panel.width + 8,
+    width: Math.max(panel.width + 8, Math.ceil(titleWidth)),
     height: panel.height + titleHeight + 4,
     idPrefix,
     background: options.background,

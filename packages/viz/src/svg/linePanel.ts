@@ -73,7 +73,9 @@ export function linePanel(series: readonly LineSeries[], o: LinePanelOptions, fn
   const points = readSeries(series, o.logY ?? false, fn);
   const [xlo, xhi] = o.xDomain ?? extent(points.map((p) => p.xs));
   const [ylo, yhi] = extent(points.map((p) => p.ys));
-  const yDomain = o.yDomain ?? (o.logY ? ([10 ** Math.floor(Math.log10(ylo)), 10 ** Math.ceil(Math.log10(yhi))] as const) : niceDomain(ylo, yhi));
+  // no positive value to place on a log axis (e.g. before the first step): draw decades 1–10
+  const [plo, phi] = o.logY && !(ylo > 0) ? [1, 10] : [ylo, yhi];
+  const yDomain = o.yDomain ?? (o.logY ? ([10 ** Math.floor(Math.log10(plo)), 10 ** Math.ceil(Math.log10(phi))] as const) : niceDomain(ylo, yhi));
   const left = 16 + fontSize * 4.5;
   const bottom = fontSize * (o.xLabel ? 4 : 2.5);
   const x = linearScale([xlo, xhi === xlo ? xlo + 1 : xhi], [left, width - 12]);
