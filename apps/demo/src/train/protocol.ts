@@ -1,0 +1,33 @@
+// Messages between the Train page and its Web Worker.
+
+/** What the user can set. */
+export interface TrainConfig {
+  task: 'date' | 'reverse' | 'sort' | 'copy';
+  dModel: number;
+  nhead: number;
+  layers: number;
+  lr: number;
+  warmup: number;
+  batchSize: number;
+  /** Redraw the attention every this many steps. */
+  drawEvery: number;
+  seed: number;
+}
+
+export const DEFAULT_CONFIG: TrainConfig = { task: 'date', dModel: 32, nhead: 4, layers: 1, lr: 3e-3, warmup: 60, batchSize: 32, drawEvery: 20, seed: 0 };
+
+/** Page → worker. */
+export type ToWorker =
+  | { type: 'reset'; config: TrainConfig }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'step' };
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'ready'; parameters: number; backend: string; example: string }
+  | { type: 'progress'; step: number; loss: number; tokensPerSecond: number }
+  | { type: 'eval'; step: number; tokenAccuracy: number; exactMatch: number }
+  | { type: 'attention'; step: number; source: string; prediction: string; weights: number[][]; rows: string[]; cols: string[] }
+  | { type: 'paused'; step: number }
+  | { type: 'error'; message: string };

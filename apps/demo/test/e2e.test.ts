@@ -1,0 +1,123 @@
+// End-to-end: the built app under `vite preview`, driven in Debian Chromium. It must load with no
+// request to any other origin, predict a known word, train, render every explorer, and reach every
+// backend with results that agree with cpu. Screenshots go to artifacts/ for people to look at.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const artifacts = resolve(root, 'artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+const skip = process.env.QKV_SKIP_BROWSER === '1';
+const PORT = 4317;
+const BASE = `http://127.0.0.1:${PORT}/`;
+
+let server: ChildProcess;
+let browser: Browser;
+let page: Page;
+const foreign: string[] = [];
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`vite preview did not answer at ${url} within ${ms} ms`);
+}
+
+async function open(view: string): Promise<void> {
+  await page.goto(`${BASE}#/${view}`);
+  await page.waitForFunction((v) => document.body.dataset.ready === v, view, { timeout: 60_000 });
+}
+
+describe.skipIf(skip)('demo in headless Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Debian chromium is required at ${CHROMIUM} (apt-get install chromium), or set QKV_SKIP_BROWSER=1`);
+    if (!existsSync(resolve(root, 'dist/index.html'))) throw new Error('apps/demo/dist is missing: run `pnpm --filter @qkv/demo build` first (turbo does before test)');
+    mkdirSync(artifacts, { recursive: true });
+    server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
+    await waitForServer(BASE, 60_000);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless=new', '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
+    });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill();
+  });
+
+  it('opens on the shipped G2P model and pronounces a known word correctly, with a heatmap of the right shape', async () => {
+    const t0 = Date.now();
+    await open('g2p');
+    console.log(`demo: G2P view ready ${Date.now() - t0} ms after navigation`);
+    await page.fill('input[name=word]', 'cat');
+    await page.press('input[name=word]', 'Enter');
+    await page.waitForFunction(() => document.body.dataset.g2p?.startsWith('cat:'));
+    const result = await page.evaluate(() => document.body.dataset.g2p);
+    expect(result).toBe('cat:K AE1 T');
+    // rows: K AE1 T <eos>; columns: c a t
+    const cells = await page.locator('[data-figure=cross-attention] svg g.qkv-cells > rect').count();
+    expect(cells).toBe(4 * 3);
+    await page.screenshot({ path: resolve(artifacts, 'g2p.png'), fullPage: true });
+    expect(foreign).toEqual([]);
+  });
+
+  it('trains the date task for a few seconds and the loss goes down', async () => {
+    await open('train');
+    await page.click('button[data-action=start]');
+    await page.waitForFunction(() => Number(document.body.dataset.trainStep ?? 0) >= 3, undefined, { timeout: 60_000 });
+    const first = Number(await page.evaluate(() => document.body.dataset.trainLoss));
+    await page.waitForFunction(() => Number(document.body.dataset.trainStep ?? 0) >= 60, undefined, { timeout: 120_000 });
+    const later = Number(await page.evaluate(() => document.body.dataset.trainLoss));
+    await page.click('button[data-action=pause]');
+    expect(later).toBeLessThan(first * 0.8);
+    await page.screenshot({ path: resolve(artifacts, 'train.png'), fullPage: true });
+  });
+
+  for (const [view, figure] of [['pipeline', 'softmax'], ['masks', 'mask'], ['positions', 'positional-encoding'], ['heads', 'head-grid'], ['tokenizer', '']] as const) {
+    it(`renders the ${view} explorer`, async () => {
+      await open(view);
+      if (figure) expect(await page.locator(`[data-figure=${figure}] svg`).count()).toBe(1);
+      else expect(Number(await page.getAttribute('[data-tokens]', 'data-tokens'))).toBeGreaterThan(5);
+      await page.screenshot({ path: resolve(artifacts, `${view}.png`), fullPage: true });
+    });
+  }
+
+  it('switches language to Korean', async () => {
+    await open('masks');
+    await page.click('#lang');
+    await page.waitForFunction(() => document.documentElement.lang === 'ko');
+    expect(await page.textContent('nav a[data-view=masks]')).toBe('마스크');
+    await page.screenshot({ path: resolve(artifacts, 'masks-ko.png'), fullPage: true });
+    await page.click('#lang');
+  });
+
+  it('reaches wasm, webgl and webgpu, and their results agree with cpu', async () => {
+    await open('backends');
+    await page.click('text=Run on every backend');
+    await page.waitForFunction(() => Number(document.body.dataset.backendsDone ?? 0) > 0, undefined, { timeout: 240_000 });
+    const rows = await page.$$eval('table[data-results] tr[data-backend]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const backends = new Set(rows.map((r) => r[1]));
+    for (const b of ['cpu', 'wasm', 'webgl', 'webgpu']) expect(backends).toContain(b);
+    for (const r of rows) expect(Number(r[3])).toBeLessThan(1e-2);
+    await page.screenshot({ path: resolve(artifacts, 'backends.png'), fullPage: true });
+    expect(foreign).toEqual([]);
+  });
+});
