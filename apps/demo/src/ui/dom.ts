@@ -2,16 +2,21 @@
 type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, unknown>;
 
+/** An attribute value as text. */
+function attr(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? `${value}` : JSON.stringify(value);
+}
+
 /** Creates an element with properties/attributes and children. */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value as EventListener);
-    else if (key === 'class') el.className = String(value as string);
+    else if (key === 'class') el.className = attr(value);
     else if (key === 'style' && typeof value === 'object') Object.assign(el.style, value);
     else if (key in el && key !== 'list') (el as unknown as Record<string, unknown>)[key] = value;
-    else el.setAttribute(key, value === true ? '' : String(value as string | number));
+    else el.setAttribute(key, value === true ? '' : attr(value));
   }
   for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
