@@ -23,6 +23,9 @@ interface Run {
 
 let run: Run | null = null;
 let running = false;
+/** A Start that arrived while the model was still being built: honoured once it is ready. */
+let startPending = false;
+let resetting: Promise<void> | null = null;
 const post = (m: FromWorker) => postMessage(m);
 
 function makeTask(config: TrainConfig): { train: TextPair[]; heldOut: TextPair[]; source: Tokenizer; target: Tokenizer } {
@@ -136,18 +139,32 @@ async function loop(): Promise<void> {
   if (run) post({ type: 'paused', step: run.step });
 }
 
+function start(): void {
+  startPending = false;
+  if (running || !run) return;
+  running = true;
+  loop().catch((err: unknown) => post({ type: 'error', message: (err as Error).message ?? String(err) }));
+}
+
 onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   const fail = (err: unknown) => post({ type: 'error', message: (err as Error).message ?? String(err) });
   try {
     if (m.type === 'reset') {
       running = false;
-      reset(m.config).catch(fail);
-    } else if (m.type === 'start' && run && !running) {
-      running = true;
-      loop().catch(fail);
+      startPending = false;
+      resetting = reset(m.config)
+        .then(() => {
+          resetting = null;
+          if (startPending) start();
+        })
+        .catch(fail);
+    } else if (m.type === 'start') {
+      if (resetting || !run) startPending = true;
+      else start();
     } else if (m.type === 'pause') {
       running = false;
+      startPending = false;
     } else if (m.type === 'step' && run && !running) {
       const { loss } = trainStep(run);
       post({ type: 'progress', step: run.step, loss, tokensPerSecond: 0 });
