@@ -4,7 +4,7 @@ import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { binaryCodes, GELU_TANH, unaryCodes } from './op-codes.js';
 import type { BinaryKernel, UnaryKernel } from './op-codes.js';
-import { broadcastStrides, forEachRow } from './strided.js';
+import { broadcastStrides, forEachRow } from '@qkv/tensor-core';
 
 /** out = op(x) for a float32 x. */
 export function unaryKernel(name: UnaryKernel): KernelFunc {

@@ -5,7 +5,7 @@ import { sizeOf, stridesOf } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
-import { forEachRow } from './strided.js';
+import { forEachRow } from '@qkv/tensor-core';
 
 const bytesOf = { float32: 4, int32: 4, bool: 1 } as const;
 

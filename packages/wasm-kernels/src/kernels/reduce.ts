@@ -4,7 +4,7 @@ import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
 import { reduceCodes } from './op-codes.js';
-import { around } from './strided.js';
+import { around } from '@qkv/tensor-core';
 
 /** Reduction over `dims` viewed as the middle axis of [outer, R, inner]; other dim sets run on cpu views. */
 export function reduceKernel(kind: keyof typeof reduceCodes): KernelFunc {

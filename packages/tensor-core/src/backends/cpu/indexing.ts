@@ -3,7 +3,7 @@ import type { KernelFunc } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
 import { sizeOf, stridesOf } from '../../shape.js';
 import { arr, out } from './backend.js';
-import { around } from './reduce.js';
+import { around } from './strided.js';
 
 /** Visits every element of `shape`, giving its flat index and its multi-index. */
 function forEachIndex(shape: readonly number[], fn: (flat: number, idx: number[]) => void): void {

@@ -3,7 +3,7 @@ import type { KernelFunc, TensorInfo } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { arr, f32, out } from './backend.js';
-import { broadcastStrides, forEachRow } from './strided.js';
+import { around, broadcastStrides, forEachRow } from './strided.js';
 
 function reducedShapes(x: TensorInfo, dims: readonly number[]): { keep: number[]; squeezed: number[] } {
   const keep = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
@@ -43,10 +43,6 @@ function reduceKernel(kind: 'Sum' | 'Max' | 'Min'): KernelFunc {
   };
 }
 
-/** Splits a shape around `dim` into (outer, size, inner) for dim-wise loops. */
-export function around(shape: readonly number[], dim: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, dim)), shape[dim] ?? 1, sizeOf(shape.slice(dim + 1))];
-}
 
 function argKernel(kind: 'ArgMax' | 'ArgMin'): KernelFunc {
   return ({ inputs: [x], attrs }) => {

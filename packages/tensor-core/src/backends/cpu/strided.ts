@@ -1,5 +1,5 @@
-// Walking an output shape while tracking offsets into broadcast inputs.
-import { stridesOf } from '../../shape.js';
+// Walking an output shape while tracking offsets into broadcast inputs; exported for backend packages.
+import { sizeOf, stridesOf } from '../../shape.js';
 
 /** Strides of `inShape` aligned to `outShape`, 0 along broadcast dims. */
 export function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
@@ -15,7 +15,7 @@ export function broadcastStrides(inShape: readonly number[], outShape: readonly 
 export function forEachRow(
   outShape: readonly number[],
   inStrides: readonly (readonly number[])[],
-  row: (offsets: number[], outOffset: number, length: number, inner: number[]) => void,
+  row: (offsets: readonly number[], outOffset: number, length: number, inner: readonly number[]) => void,
 ): void {
   const nd = outShape.length;
   const len = nd === 0 ? 1 : outShape[nd - 1]!;
@@ -36,4 +36,9 @@ export function forEachRow(
       idx[d] = 0;
     }
   }
+}
+
+/** Splits a shape around `dim` into (outer, size, inner) for dim-wise loops. */
+export function around(shape: readonly number[], dim: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, dim)), shape[dim] ?? 1, sizeOf(shape.slice(dim + 1))];
 }
