@@ -2,7 +2,7 @@
 // The README's two commands run through here, so they work on a machine that has only Node ≥ 20
 // and npm: it installs the pinned pnpm if needed, installs the workspace, then runs the job.
 //   npm run demo   → build and serve the demo
-//   npm test       → build, typecheck, lint and every test, then one summary line
+//   npm test       → build, typecheck, lint, publint and every test, then one summary line
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -55,7 +55,7 @@ const job = process.argv[2];
 ensurePnpm();
 run('pnpm', ['install', '--frozen-lockfile']);
 if (job === 'test') {
-  const r = spawnSync('pnpm', ['turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--output-logs=errors-only', '--concurrency=2'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync('pnpm', ['turbo', 'run', 'build', 'typecheck', 'lint', 'publint', 'test', '--output-logs=errors-only', '--concurrency=2'], { cwd: root, stdio: 'inherit' });
   summarise();
   process.exit(r.status ?? 1);
 } else if (job === 'demo') {
