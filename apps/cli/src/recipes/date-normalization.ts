@@ -21,6 +21,7 @@ export const dateNormalization: Recipe = {
     labelSmoothing: 'label smoothing (0.1)',
     evalBeam: 'beam width when scoring (1: greedy)',
     beam: 'beam width of predict (1: greedy)',
+    embInit: 'token embeddings: 1 = N(0, 1/E) as the Transformer paper (default), 0 = N(0, 1) as nn.Embedding (1)',
   },
   async setup(run) {
     const n = setting(run, 'examples', 12000);
@@ -39,7 +40,7 @@ export const dateNormalization: Recipe = {
           exactMatch: predictions.filter((p, i) => items[i]!.targets.includes(p)).length / Math.max(1, items.length),
         }),
       },
-      transformerSeq2Seq({ dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
+      transformerSeq2Seq({ dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 2), numDecoderLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }, setting(run, 'embInit', 1) === 1 ? 'scaled' : 'pytorch'),
       { task: 'date-normalization' },
     );
   },

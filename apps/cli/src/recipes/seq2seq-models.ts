@@ -1,6 +1,8 @@
 // The encoder-decoders a seq2seq recipe can train, behind the few calls seq2seqSession needs:
 // teacher-forced logits, a decoding stepper, and cross-attention for `qkv predict`.
+import { init } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
+import { noGrad, oneHot, tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { Seq2SeqGRU, Seq2SeqTransformer } from '@qkv/transformer';
 import type { DecodeStepper, Seq2SeqGRUConfig, Seq2SeqTransformerConfig } from '@qkv/transformer';
@@ -25,11 +27,25 @@ export interface Seq2SeqModel {
 // which the CLI seeds before setup and every checkpoint saves, so dropout continues exactly after
 // a resume (a private generator would restart its stream on every resume).
 
+/**
+ * Token embeddings drawn from N(0, 1/E) instead of nn.Embedding's N(0, 1), as the Transformer paper
+ * and fairseq do: after the model's ×√E they have unit scale, the same as the sinusoidal positions.
+ * With N(0, 1) (the PyTorch tutorial) they are √E times larger and drown the position signal,
+ * which G2P needs to keep letters in order. The padding row stays zero.
+ */
+function scaleEmbeddings(model: Seq2SeqTransformer, dModel: number): void {
+  for (const emb of new Set([model.srcTokEmb, model.tgtTokEmb])) {
+    init.normal_(emb.weight, 0, dModel ** -0.5);
+    if (emb.paddingIdx !== null) noGrad(() => emb.weight.assign(emb.weight.mul(oneHot(tensor([emb.paddingIdx!], { dtype: 'int32' }), emb.weight.shape[0]!).reshape([-1, 1]).eq(0).float())));
+  }
+}
+
 /** The Transformer encoder-decoder (`Seq2SeqTransformer`). */
-export function transformerSeq2Seq(modelConfig: Omit<Seq2SeqTransformerConfig, 'srcVocabSize' | 'tgtVocabSize' | 'padId' | 'generator'>) {
+export function transformerSeq2Seq(modelConfig: Omit<Seq2SeqTransformerConfig, 'srcVocabSize' | 'tgtVocabSize' | 'padId' | 'generator'>, embeddingInit: 'scaled' | 'pytorch' = 'scaled') {
   return (vocab: Seq2SeqVocab): Seq2SeqModel => {
     const config = { ...vocab, ...modelConfig };
     const model = new Seq2SeqTransformer(config);
+    if (embeddingInit === 'scaled') scaleEmbeddings(model, model.dModel);
     return {
       module: model,
       logits: (src, tgtIn) => model.forward(src, tgtIn),
