@@ -101,6 +101,20 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     });
   }
 
+  it('classifies a drawn digit with the shipped ViT and shows its CLS attention over the 4×4 patches', async () => {
+    await open('vit');
+    const box = (await page.locator('canvas.draw').boundingBox())!;
+    // a vertical stroke down the middle: a "1"
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.035 * i));
+    await page.mouse.up();
+    await page.waitForFunction(() => document.body.dataset.vit !== undefined);
+    expect(await page.evaluate(() => document.body.dataset.vit)).toBe('1');
+    expect(await page.locator('[data-figure=vit-attention] svg g.qkv-cells > rect').count()).toBe(16);
+    await page.screenshot({ path: resolve(artifacts, 'vit.png'), fullPage: true });
+  });
+
   it('switches language to Korean', async () => {
     await open('masks');
     await page.click('#lang');
