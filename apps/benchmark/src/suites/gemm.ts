@@ -4,7 +4,7 @@ import * as ortNode from 'onnxruntime-node';
 import { checkClose, randomArray, time } from '../harness.js';
 import type { BenchContext, Measurement } from '../harness.js';
 import { gemmOnnx } from '../peers/onnx.js';
-import { useTf } from '../peers/tfjs.js';
+import { inTfScope, useTf } from '../peers/tfjs.js';
 import { qkvName, run, useQkv } from '../qkv.js';
 
 /** Plain JavaScript i-k-j GEMM: the "hand-written JS" baseline. */
@@ -49,12 +49,13 @@ export async function gemmSuite(ctx: BenchContext): Promise<Measurement[]> {
     for (const backend of ['cpu', 'wasm'] as const) {
       if (backend === 'cpu' && m * k * n > 512 ** 3 && !ctx.quick) continue; // tfjs-cpu takes minutes at 1024³
       const tf = await useTf(backend, ctx.threads);
-      const ta = tf.tensor2d(a, [m, k]);
-      const tb = tf.tensor2d(b, [k, n]);
-      const go = () => tf.tidy(() => tf.matMul(ta, tb).dataSync());
-      const diff = checkClose(`gemm ${label} tfjs-${backend}`, go(), ref, tol);
-      add(`tfjs-${backend}`, await time(go, ctx.quick), diff);
-      tf.dispose([ta, tb]);
+      await inTfScope(async () => {
+        const ta = tf.tensor2d(a, [m, k]);
+        const tb = tf.tensor2d(b, [k, n]);
+        const go = () => tf.matMul(ta, tb).dataSync();
+        const diff = checkClose(`gemm ${label} tfjs-${backend}`, go(), ref, tol);
+        add(`tfjs-${backend}`, await time(go, ctx.quick), diff);
+      });
     }
     const session = await ortNode.InferenceSession.create(gemmOnnx(m, k, n), { intraOpNumThreads: 1 });
     const feeds = { a: new ortNode.Tensor('float32', a, [m, k]), b: new ortNode.Tensor('float32', b, [k, n]) };

@@ -10,7 +10,7 @@ import { mhaOnnx } from '../peers/onnx.js';
 import { ortSession } from '../peers/ort.js';
 import { tfMha } from '../peers/tfjs-layers.js';
 import type { MhaWeights } from '../peers/tfjs-layers.js';
-import { useTf } from '../peers/tfjs.js';
+import { inTfScope, useTf } from '../peers/tfjs.js';
 import { clearGrads, gradValues, qkvName, useQkv } from '../qkv.js';
 
 /** What one pass computes: the output y, and after y.backward(g) the gradients of x and in_proj_weight. */
@@ -57,7 +57,8 @@ async function tfRunners(backend: 'cpu' | 'wasm', threads: number, w: MhaWeights
   const tw = { inProj: tf.tensor2d(w.inProj, [3 * E, E]), inBias: tf.tensor1d(w.inBias), outProj: tf.tensor2d(w.outProj, [E, E]), outBias: tf.tensor1d(w.outBias) };
   const tx = tf.tensor3d(x, [1, L, E]);
   const tg = tf.tensor3d(g, [1, L, E]);
-  const forward = (): MhaResult => ({ y: tf.tidy(() => tfMha(tf, tx, tw, H).dataSync() as Float32Array) });
+  // no tidy: the suite times it inside one engine scope (inTfScope), which tfjs-wasm needs to run at its best
+  const forward = (): MhaResult => ({ y: tfMha(tf, tx, tw, H).dataSync() as Float32Array });
   const backward = (): MhaResult =>
     tf.tidy(() => {
       const f = (xx: Tf.Tensor, wIn: Tf.Tensor, bIn: Tf.Tensor, wOut: Tf.Tensor, bOut: Tf.Tensor) => tfMha(tf, xx, { inProj: wIn, inBias: bIn, outProj: wOut, outBias: bOut }, H);
@@ -109,7 +110,7 @@ export async function mhaSuite(ctx: BenchContext): Promise<Measurement[]> {
     for (const backend of ['cpu', 'wasm'] as const) {
       if (backend === 'cpu' && L > 512 && !ctx.quick) continue; // tfjs-cpu: many seconds per run
       const runners = await tfRunners(backend, ctx.threads, w, x, g, L, E, H);
-      await measure(`tfjs-${backend}`, runners, backend === 'cpu' && L > 128 && !ctx.quick ? ['forward'] : ['forward', 'forward+backward']);
+      await inTfScope(() => measure(`tfjs-${backend}`, runners, backend === 'cpu' && L > 128 && !ctx.quick ? ['forward'] : ['forward', 'forward+backward']));
       runners.dispose();
     }
     for (const system of ['onnxruntime-node', 'onnxruntime-web'] as const) {

@@ -2,7 +2,7 @@
 import { layerNorm, tensor } from '@qkv/tensor-core';
 import { checkClose, randomArray, time } from '../harness.js';
 import type { BenchContext, Measurement } from '../harness.js';
-import { useTf } from '../peers/tfjs.js';
+import { inTfScope, useTf } from '../peers/tfjs.js';
 import { qkvName, run, useQkv } from '../qkv.js';
 
 function plainSoftmax(x: Float32Array, rows: number, cols: number): Float32Array {
@@ -53,14 +53,13 @@ export async function normSuite(ctx: BenchContext): Promise<Measurement[]> {
       for (const backend of ['cpu', 'wasm'] as const) {
         const tf = await useTf(backend, ctx.threads);
         const t = tf.tensor2d(x, [rows, cols]);
-        const go = () =>
-          tf.tidy(() => {
-            if (op === 'softmax') return tf.softmax(t).dataSync() as Float32Array;
-            const { mean, variance } = tf.moments(t, -1, true);
-            return tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, 1e-5))).dataSync() as Float32Array;
-          });
+        const go = (): Float32Array => {
+          if (op === 'softmax') return tf.softmax(t).dataSync() as Float32Array;
+          const { mean, variance } = tf.moments(t, -1, true);
+          return tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, 1e-5))).dataSync() as Float32Array;
+        };
         const diff = checkClose(`${label} tfjs-${backend}`, go(), ref, 1e-4);
-        out.push({ suite: 'norm', case: label, system: `tfjs-${backend}`, ...(await time(go, ctx.quick)), work, maxAbsDiff: diff });
+        out.push({ suite: 'norm', case: label, system: `tfjs-${backend}`, ...(await inTfScope(() => time(go, ctx.quick))), work, maxAbsDiff: diff });
         t.dispose();
       }
     }
