@@ -136,3 +136,28 @@ describe('tidy ownership', () => {
     outer.dispose();
   });
 });
+
+describe('backward memory', () => {
+  it('frees each step’s weight gradient once it is summed: a 300-step recurrence keeps O(1) of them', () => {
+    const w = randn([128, 128], { requiresGrad: true });
+    const wBytes = 128 * 128 * 4;
+    tidy(() => {
+      let h = randn([1, 128]);
+      for (let t = 0; t < 300; t++) h = h.matmul(w).tanh();
+      const loss = h.sum();
+      const beforeBackward = memory().numBytes;
+      loss.backward();
+      // the forward graph is still alive here; backward may add the grad and a few temporaries only
+      expect(memory().numBytes - beforeBackward).toBeLessThan(10 * wBytes);
+    });
+    expect(w.grad!.shape).toEqual([128, 128]);
+  });
+
+  it('does not dispose a gradient tensor the caller passed in', () => {
+    const x = randn([3], { requiresGrad: true });
+    const g = tensor([1, 2, 3]);
+    x.mul(2).add(1).backward(g);
+    expect(g.isDisposed).toBe(false);
+    expect(x.grad!.toArray()).toEqual([2, 4, 6]);
+  });
+});

@@ -1,6 +1,7 @@
 // Linear: y = x·Wᵀ + b (PyTorch's `nn.Linear`).
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { Module } from '../module.js';
+import { affine } from './affine.js';
 import { assertLastDim, assertPositiveInt, uniformParameter } from './util.js';
 
 /** Options of `Linear`. */
@@ -36,8 +37,7 @@ export class Linear extends Module {
   /** x [..., in] → [..., out]. */
   override forward(x: Tensor): Tensor {
     assertLastDim('Linear.forward', x, this.inFeatures, 'inFeatures');
-    const y = x.matmul(this.weight.t()); // [..., in]·[in, out] → [..., out]
-    return this.bias ? y.add(this.bias) : y;
+    return affine(x, this.weight, this.bias); // [..., in]·[in, out] → [..., out]
   }
 
   override extraRepr(): string {

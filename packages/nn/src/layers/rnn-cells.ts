@@ -3,13 +3,10 @@
 import { ShapeError, fmtShape, zeros } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { Module } from '../module.js';
+import { affine } from './affine.js';
 import { assertLastDim, assertPositiveInt, uniformParameter } from './util.js';
 
-/** x·Wᵀ + b. x [..., in] · W [out, in] → [..., out]. */
-export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
-  const y = x.matmul(weight.t());
-  return bias ? y.add(bias) : y;
-}
+export { affine };
 
 /**
  * One GRU step, gates in PyTorch's order (r, z, n), B batch · H hidden:

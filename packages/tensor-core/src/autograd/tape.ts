@@ -68,26 +68,52 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   }
   tidy(() => {
     noGrad(() => {
+      // Gradients are freed as soon as nothing needs them, so memory follows the live frontier of
+      // the graph, not its length: a GRU over 512 steps must not keep 512 weight-sized gradients.
       const grads = new Map<Tensor, Tensor>();
-      grads.set(root, gradient ?? root.onesLike());
+      const uses = new Map<Tensor, number>(); // how many grads entries hold each gradient tensor
+      const hold = (g: Tensor) => uses.set(g, (uses.get(g) ?? 0) + 1);
+      const release = (g: Tensor) => {
+        const n = (uses.get(g) ?? 0) - 1;
+        if (n > 0) return void uses.set(g, n);
+        uses.delete(g);
+        if (g !== gradient) g.dispose(); // never the caller's own gradient tensor
+      };
+      const start = gradient ?? root.onesLike();
+      grads.set(root, start);
+      hold(start);
       for (const t of topoOrder(root)) {
         const dy = grads.get(t);
         if (!dy) continue;
         const node = t.gradFn;
         if (!node || t.retainsGrad) accumulateLeafGrad(t, dy);
-        if (!node) continue;
-        const needs = node.inputs.map((x) => x.requiresGrad);
-        const fn = gradientOf(node.kernelName)!;
-        const dxs = fn(dy, { inputs: node.inputs, output: node.output, attrs: node.attrs, needs });
-        node.inputs.forEach((x, i) => {
-          const dx = dxs[i];
-          if (!needs[i] || !dx) return;
-          if (!shapesEqual(dx.shape, x.shape)) {
-            throw new ShapeError(`backward: gradient of ${node.kernelName} input ${i} has shape ${fmtShape(dx.shape)}, expected ${fmtShape(x.shape)}`);
-          }
-          const prev = grads.get(x);
-          grads.set(x, prev ? prev.add(dx) : dx);
-        });
+        if (node) {
+          const needs = node.inputs.map((x) => x.requiresGrad);
+          const fn = gradientOf(node.kernelName)!;
+          // a tidy per node frees the gradient function's temporaries right away
+          const dxs = tidy(() => fn(dy, { inputs: node.inputs, output: node.output, attrs: node.attrs, needs }));
+          node.inputs.forEach((x, i) => {
+            const dx = dxs[i];
+            if (!needs[i] || !dx) return;
+            if (!shapesEqual(dx.shape, x.shape)) {
+              throw new ShapeError(`backward: gradient of ${node.kernelName} input ${i} has shape ${fmtShape(dx.shape)}, expected ${fmtShape(x.shape)}`);
+            }
+            const prev = grads.get(x);
+            if (!prev) {
+              grads.set(x, dx);
+              hold(dx);
+              return;
+            }
+            const sum = prev.add(dx);
+            grads.set(x, sum);
+            hold(sum);
+            release(prev);
+            if (!uses.has(dx) && dx !== dy && dx !== gradient) dx.dispose(); // a fresh dx now summed in
+          });
+          for (const dx of dxs) if (dx && !uses.has(dx) && dx !== dy && dx !== gradient && !dx.isDisposed) dx.dispose(); // unused (needs false)
+        }
+        grads.delete(t);
+        release(dy);
       }
     });
   });
