@@ -55,7 +55,7 @@ const job = process.argv[2];
 ensurePnpm();
 run('pnpm', ['install', '--frozen-lockfile']);
 if (job === 'test') {
-  const r = spawnSync('pnpm', ['turbo', 'run', 'build', 'typecheck', 'lint', 'publint', 'test', '--output-logs=errors-only', '--concurrency=2'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync('pnpm', ['turbo', 'run', 'build', 'typecheck', 'lint', 'publint', 'test', '--output-logs=errors-only', '--concurrency=2', '--continue'], { cwd: root, stdio: 'inherit' });
   summarise();
   process.exit(r.status ?? 1);
 } else if (job === 'demo') {
