@@ -3,7 +3,8 @@
 // backend with results that agree with cpu. Screenshots go to artifacts/ for people to look at.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
@@ -13,25 +14,39 @@ const root = resolve(import.meta.dirname, '..');
 const artifacts = resolve(root, 'artifacts');
 const CHROMIUM = '/usr/bin/chromium';
 const skip = process.env.QKV_SKIP_BROWSER === '1';
-const PORT = 4317;
-const BASE = `http://127.0.0.1:${PORT}/`;
+let BASE = '';
+
+/** A port nothing listens on now, so this run's server cannot be confused with another one. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
 
 let server: ChildProcess;
 let browser: Browser;
 let page: Page;
 const foreign: string[] = [];
 
-async function waitForServer(url: string, ms: number): Promise<void> {
+/** Waits until `url` serves exactly this build's index.html (not some other server's). */
+async function waitForServer(url: string, expected: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited with code ${server.exitCode}`);
     try {
-      if ((await fetch(url)).ok) return;
+      const res = await fetch(url);
+      if (res.ok && (await res.text()) === expected) return;
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`vite preview did not answer at ${url} within ${ms} ms`);
+  throw new Error(`vite preview did not serve this build at ${url} within ${ms} ms`);
 }
 
 async function open(view: string): Promise<void> {
@@ -44,8 +59,11 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Debian chromium is required at ${CHROMIUM} (apt-get install chromium), or set QKV_SKIP_BROWSER=1`);
     if (!existsSync(resolve(root, 'dist/index.html'))) throw new Error('apps/demo/dist is missing: run `pnpm --filter @qkv/demo build` first (turbo does before test)');
     mkdirSync(artifacts, { recursive: true });
-    server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
-    await waitForServer(BASE, 60_000);
+    const port = await freePort();
+    BASE = `http://127.0.0.1:${port}/`;
+    // its own process group, so afterAll stops vite itself and not only the npx wrapper
+    server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore', detached: true });
+    await waitForServer(BASE, readFileSync(resolve(root, 'dist/index.html'), 'utf8'), 60_000);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -60,7 +78,7 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    server?.kill();
+    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
   });
 
   it('opens on the shipped G2P model and pronounces a known word correctly, with a heatmap of the right shape', async () => {
