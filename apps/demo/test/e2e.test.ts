@@ -116,6 +116,19 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     await page.screenshot({ path: resolve(artifacts, 'train.png'), fullPage: true });
   });
 
+  it('trains on the shipped CMUdict slice (spelling → phonemes) and the loss goes down', async () => {
+    await page.goto(`${BASE}#/train?task=cmudict`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'train');
+    await page.click('button[data-action=start]');
+    await page.waitForFunction(() => Number(document.body.dataset.trainStep ?? 0) >= 3, undefined, { timeout: 60_000 });
+    const first = Number(await page.evaluate(() => document.body.dataset.trainLoss));
+    await page.waitForFunction(() => Number(document.body.dataset.trainStep ?? 0) >= 120, undefined, { timeout: 120_000 });
+    const later = Number(await page.evaluate(() => document.body.dataset.trainLoss));
+    await page.click('button[data-action=pause]');
+    expect(later).toBeLessThan(first * 0.8);
+    await page.screenshot({ path: resolve(artifacts, 'train-cmudict.png'), fullPage: true });
+  });
+
   for (const [view, figure] of [['pipeline', 'softmax'], ['masks', 'mask'], ['positions', 'positional-encoding'], ['heads', 'head-grid'], ['tokenizer', '']] as const) {
     it(`renders the ${view} explorer`, async () => {
       await open(view);

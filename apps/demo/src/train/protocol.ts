@@ -2,7 +2,9 @@
 
 /** What the user can set. */
 export interface TrainConfig {
-  task: 'date' | 'reverse' | 'sort' | 'copy';
+  task: 'date' | 'reverse' | 'sort' | 'copy' | 'cmudict';
+  /** Absolute URL of public/data/cmudict-slice.json (the worker cannot resolve the page's base). */
+  dataUrl?: string;
   dModel: number;
   nhead: number;
   layers: number;

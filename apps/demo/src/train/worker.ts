@@ -5,6 +5,7 @@ import type { TextPair } from '@qkv/datasets';
 import { AdamW, crossEntropy, noam } from '@qkv/nn';
 import { Generator, getBackend, noGrad, ready, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
+import { CharTokenizer, WordTokenizer } from '@qkv/tokenizer';
 import type { Tokenizer } from '@qkv/tokenizer';
 import { Seq2SeqTransformer, greedyDecode } from '@qkv/transformer';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
@@ -28,7 +29,17 @@ let startPending = false;
 let resetting: Promise<void> | null = null;
 const post = (m: FromWorker) => postMessage(m);
 
-function makeTask(config: TrainConfig): { train: TextPair[]; heldOut: TextPair[]; source: Tokenizer; target: Tokenizer } {
+async function makeTask(config: TrainConfig): Promise<{ train: TextPair[]; heldOut: TextPair[]; source: Tokenizer; target: Tokenizer }> {
+  if (config.task === 'cmudict') {
+    // 3,000 CMUdict words shipped with the app (scripts/cmudict-slice.mjs): spelling → phonemes
+    const res = await fetch(config.dataUrl!);
+    if (!res.ok) throw new Error(`cmudict slice: ${res.status} at ${config.dataUrl}`);
+    const { pairs } = (await res.json()) as { pairs: [string, string][] };
+    const all = pairs.map(([source, target]) => ({ source, target }));
+    const source = CharTokenizer.fromCorpus(all.map((p) => p.source));
+    const target = WordTokenizer.fromCorpus(all.map((p) => p.target));
+    return { train: all.slice(0, 2936), heldOut: all.slice(2936), source, target };
+  }
   if (config.task === 'date') {
     const pairs = dateTask({ count: 4064, seed: config.seed });
     const { source, target } = dateTaskTokenizers();
@@ -39,6 +50,11 @@ function makeTask(config: TrainConfig): { train: TextPair[]; heldOut: TextPair[]
   return { train: pairs.slice(0, 4000), heldOut: pairs.slice(4000), source: tok, target: tok };
 }
 
+/** The output's tokens: phonemes for the CMUdict task, characters otherwise. */
+function units(config: TrainConfig, text: string): string[] {
+  return config.task === 'cmudict' ? text.split(' ').filter(Boolean) : [...text];
+}
+
 function ids(tok: Tokenizer, texts: string[], special: boolean): Tensor {
   const enc = tok.encodeBatch(texts, { padding: 'longest', addSpecialTokens: special });
   return tensor(enc.inputIds.flat(), { shape: [texts.length, enc.inputIds[0]!.length], dtype: 'int32' });
@@ -46,7 +62,7 @@ function ids(tok: Tokenizer, texts: string[], special: boolean): Tensor {
 
 async function reset(config: TrainConfig): Promise<void> {
   await ready();
-  const task = makeTask(config);
+  const task = await makeTask(config);
   const model = new Seq2SeqTransformer({
     srcVocabSize: task.source.vocabSize, tgtVocabSize: task.target.vocabSize, padId: task.target.specialTokens.pad!,
     dModel: config.dModel, nhead: config.nhead, numEncoderLayers: config.layers, numDecoderLayers: config.layers,
@@ -92,9 +108,10 @@ function evaluate(r: Run): void {
         const pred = r.target.decode(row.slice(1), { skipSpecialTokens: true });
         const want = r.heldOut[i]!.target;
         if (pred === want) exact++;
-        for (let k = 0; k < want.length; k++) {
+        const [p, w] = [units(r.config, pred), units(r.config, want)];
+        for (let k = 0; k < w.length; k++) {
           total++;
-          if (pred[k] === want[k]) right++;
+          if (p[k] === w[k]) right++;
         }
       });
       return { tokenAccuracy: right / total, exactMatch: exact / out.length };
@@ -120,7 +137,7 @@ function draw(): void {
       return { prediction, weights };
     }),
   );
-  post({ type: 'attention', step: r.step, source: example.source, prediction: msg.prediction, weights: msg.weights, rows: [...msg.prediction, '<eos>'], cols: [...example.source] });
+  post({ type: 'attention', step: r.step, source: example.source, prediction: msg.prediction, weights: msg.weights, rows: [...units(r.config, msg.prediction), '<eos>'], cols: [...example.source] });
 }
 
 async function loop(): Promise<void> {

@@ -18,6 +18,7 @@ export const trainView: View = {
       ['reverse', t({ en: 'reverse a string', ko: '문자열 뒤집기' })],
       ['sort', t({ en: 'sort letters', ko: '글자 정렬' })],
       ['copy', t({ en: 'copy', ko: '복사' })],
+      ['cmudict', t({ en: 'pronunciation (a 3,000-word CMUdict slice)', ko: '발음 (CMUdict 3,000단어 일부)' })],
     ], initial.task, 'task');
     const inputs = {
       dModel: numberInput('d_model', initial.dModel, { min: 8, max: 128, step: 8 }),
@@ -31,6 +32,7 @@ export const trainView: View = {
       task: task.value as TrainConfig['task'],
       dModel: Number(inputs.dModel[1].value), nhead: Number(inputs.nhead[1].value), layers: Number(inputs.layers[1].value),
       lr: Number(inputs.lr[1].value), warmup: Number(inputs.warmup[1].value),
+      dataUrl: new URL('data/cmudict-slice.json', document.baseURI).href,
     });
     const losses: number[] = [];
     const evals: { step: number; acc: number; exact: number }[] = [];
