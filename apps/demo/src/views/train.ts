@@ -73,6 +73,9 @@ export const trainView: View = {
     };
     const send = (m: ToWorker) => worker.postMessage(m);
     const reset = () => {
+      // forget the last run's progress markers (tests and people read them from the page)
+      delete document.body.dataset.trainStep;
+      delete document.body.dataset.trainLoss;
       losses.length = 0;
       evals.length = 0;
       const c = config();
