@@ -36,7 +36,17 @@ export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usi
     const j0 = p << 3;
     const w = min(8, N - j0);
     const col = b + <usize>j0 * csB;
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    if (w == 8 && rsB == 4) {
+      // Bᵀ stored row-major (a Linear layer's weight): 4×4 transposes of 4 depths × 4 columns
+      for (; k + 4 <= K; k += 4) {
+        const d = dst + blockOffset(k, K, 8, panels, p);
+        const src = col + (<usize>k << 2);
+        transpose4(src, csB, d, 32);
+        transpose4(src + 4 * csB, csB, d + 16, 32);
+      }
+    }
+    for (; k < K; k++) {
       const d = dst + blockOffset(k, K, 8, panels, p);
       const src = col + <usize>k * rsB;
       if (w == 8 && csB == 4) {
@@ -47,6 +57,27 @@ export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usi
       }
     }
   }
+}
+
+/**
+ * Reads 4 vectors of 4 floats (vector r at src + r·srcStride) and writes their transpose: vector
+ * c (lane r = element c of source vector r) at dst + c·dstStride. Packs row-major 4×4 blocks into
+ * depth-major panels and strips with SIMD loads instead of 16 scalar ones.
+ */
+// @ts-ignore: decorator
+@inline function transpose4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const v0 = v128.load(src);
+  const v1 = v128.load(src + srcStride);
+  const v2 = v128.load(src + 2 * srcStride);
+  const v3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 // @ts-ignore: decorator
@@ -69,7 +100,12 @@ export function packA(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usi
     const i0 = s << 2;
     const h = min(4, M - i0);
     const row = a + <usize>i0 * rsA;
-    for (let k = 0; k < K; k++) {
+    let k = 0;
+    if (h == 4 && csA == 4) {
+      // A stored row-major: 4×4 transposes of 4 rows × 4 depths
+      for (; k + 4 <= K; k += 4) transpose4(row + (<usize>k << 2), rsA, dst + blockOffset(k, K, 4, strips, s), 16);
+    }
+    for (; k < K; k++) {
       const d = dst + blockOffset(k, K, 4, strips, s);
       const col = row + <usize>k * csA;
       if (h == 4 && rsA == 4) v128.store(d, v128.load(col));

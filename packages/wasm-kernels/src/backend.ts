@@ -6,6 +6,7 @@ import type { ModuleChoice, ModuleOptions } from './runtime/binaries.js';
 import { INITIAL_PAGES, MAX_PAGES } from './runtime/exports.js';
 import type { KernelExports } from './runtime/exports.js';
 import { Heap } from './runtime/heap.js';
+import { PackCache } from './runtime/pack-cache.js';
 import { ThreadPool } from './runtime/threads.js';
 
 /** A tensor's storage on `wasm`: a block of the heap. `bytes` is the requested length. */
@@ -25,12 +26,16 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   /** Worker threads (null: one thread). Set through `setThreads`. */
   pool: ThreadPool | null = null;
+  /** Packed GEMM panels of B operands used more than once (weights), freed with their storage. */
+  readonly packCache: PackCache;
 
   constructor(
     readonly heap: Heap,
     readonly exports: KernelExports,
     readonly choice: ModuleChoice,
-  ) {}
+  ) {
+    this.packCache = new PackCache(heap);
+  }
 
   /** Allocates an uninitialised block of `bytes` bytes. */
   alloc(bytes: number): WasmHandle {
@@ -63,6 +68,7 @@ export class WasmBackend implements Backend {
 
   disposeData(handle: unknown): void {
     const h = handle as WasmHandle;
+    this.packCache.release(h);
     this.heap.free(h.ptr, h.bytes);
   }
 

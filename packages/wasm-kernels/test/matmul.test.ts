@@ -1,9 +1,11 @@
 // GEMM: every transpose combination, batch broadcasting and sizes around the 4×8 tile and the
 // 256 blocks, against the cpu reference.
 import { describe, expect, it } from 'vitest';
-import { batchMatMul, matmul, setBackend, tensor } from '@qkv/tensor-core';
+import { backendInstance, batchMatMul, matmul, setBackend, tensor } from '@qkv/tensor-core';
+import { expectClose } from '@qkv/tensor-core/testing';
+import type { WasmBackend } from '../src/backend.js';
 import '../src/index.js';
-import { expectSameAsCpu } from './helpers.js';
+import { expectSameAsCpu, floats } from './helpers.js';
 
 const tol = { atol: 2e-4, rtol: 1e-4 };
 
@@ -36,5 +38,35 @@ describe('BatchMatMul on wasm', () => {
     await setBackend('wasm');
     expect(Array.from(batchMatMul(tensor(new Float32Array(0), { shape: [1, 2, 0] }), tensor(new Float32Array(0), { shape: [1, 0, 3] })).dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
     expect(batchMatMul(tensor(new Float32Array(0), { shape: [1, 0, 4] }), tensor(new Float32Array(8), { shape: [1, 4, 2] })).shape).toEqual([1, 0, 2]);
+  });
+});
+
+describe('packed-weight cache', () => {
+  it('reuses the packed panels of a B used again, frees them with its storage, and keeps results exact', async () => {
+    await setBackend('wasm');
+    const wb = backendInstance('wasm') as WasmBackend;
+    const before = wb.packCache.bytes;
+    const w = tensor(floats(40 * 24, 3), { shape: [40, 24] }); // a Linear weight [out, in]
+    const w3 = w.reshape([1, 40, 24]); // a view: the same storage
+    const xs = [1, 2, 3].map((s) => tensor(floats(5 * 24, 10 + s), { shape: [1, 5, 24] }));
+    // x·Wᵀ three times: the first use only remembers W, the second packs it into the cache
+    const ys = xs.map((x) => batchMatMul(x, w3, false, true));
+    expect(wb.packCache.bytes - before).toBe(Math.ceil(40 / 8) * 24 * 32);
+    // W·… with another layout of the same storage packs afresh and replaces the entry
+    const z = batchMatMul(tensor(floats(3 * 40, 4), { shape: [1, 3, 40] }), w3);
+    const z2 = batchMatMul(tensor(floats(3 * 40, 4), { shape: [1, 3, 40] }), w3);
+    expect(wb.packCache.bytes - before).toBe(Math.ceil(24 / 8) * 40 * 32); // K = 40 now: 3 panels × 40 depths
+    await setBackend('cpu');
+    expectClose(z.dataSync(), batchMatMul(tensor(floats(3 * 40, 4), { shape: [1, 3, 40] }), tensor(floats(40 * 24, 3), { shape: [1, 40, 24] })).dataSync(), tol);
+    expect(Array.from(z2.dataSync())).toEqual(Array.from(z.dataSync()));
+    const wc = tensor(floats(40 * 24, 3), { shape: [1, 40, 24] });
+    for (const [i, y] of ys.entries()) {
+      const ref = batchMatMul(tensor(floats(5 * 24, 11 + i), { shape: [1, 5, 24] }), wc, false, true);
+      expectClose(y.dataSync(), ref.dataSync(), tol);
+    }
+    w.dispose();
+    expect(wb.packCache.bytes - before).toBeGreaterThan(0); // the view still holds the storage
+    w3.dispose();
+    expect(wb.packCache.bytes).toBe(before);
   });
 });

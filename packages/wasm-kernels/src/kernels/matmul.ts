@@ -40,17 +40,19 @@ export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }
   const aBytes = Math.ceil(rowsA / 4) * k * 16;
   const bBytes = Math.ceil(n / 8) * k * 32;
   const pa = wb.heap.alloc(packsA * aBytes);
-  const pb = wb.heap.alloc(packsB * bBytes);
+  // a shared B seen before with this layout (a weight, reused across calls) keeps its packed panels
+  const cached = packsB === 1 ? wb.packCache.lookup(wb.handleOf(b!), `${tB ? 'T' : 'N'}${k}x${n}`, bBytes) : null;
+  const pb = cached?.ptr ?? wb.heap.alloc(packsB * bBytes);
   try {
     for (let t = 0; t < packsA; t++) wb.exports.packA(aPtr + t * m * k * 4, rsA, csA, rowsA, k, pa + t * aBytes);
-    for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
+    if (!cached?.filled) for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
     const args = [pa, packsA === 1 ? 0 : aBytes, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
     const rows = (fold ? 1 : batch) * Math.ceil(rowsA / 4) * 4;
     const local = (r0: number, r1: number): void => wb.exports.gemmBatched(...args, r0, r1);
     if (wb.pool && rows >= 8 && rows * n * k >= THREAD_MIN_MACS) wb.pool.run(args, rows, 4, local);
     else local(0, rows);
   } finally {
-    wb.heap.free(pb, packsB * bBytes);
+    if (!cached) wb.heap.free(pb, packsB * bBytes);
     wb.heap.free(pa, packsA * aBytes);
   }
   return { handle: out, shape, dtype: 'float32' };
