@@ -6,8 +6,9 @@ import { ThreadPool } from './runtime/threads.js';
 /**
  * Runs the `wasm` GEMMs on `n` threads (the calling one included) over the shared heap.
  * `n = 1` stops the workers. Resolves once the workers are ready. Needs shared memory: always in
- * Node; in browsers only when the page is cross-origin isolated (COOP + COEP headers), otherwise
- * it throws and the backend keeps one thread.
+ * Node; in browsers only when the page is cross-origin isolated (COOP + COEP headers), in the page
+ * or in a dedicated worker of it (the pool's workers are then nested); otherwise it rejects and the
+ * backend keeps one thread, as it does when a worker fails to start.
  * @param n threads, 1 ≤ n ≤ 64 (a useful value: the number of physical cores)
  * @example await setThreads(2) // Node: also read from QKV_WASM_THREADS at backend start-up
  */

@@ -1,6 +1,8 @@
 // A pool of workers over the shared WebAssembly.Memory. The main thread posts row ranges through
 // a shared Int32Array and works on the first range itself; workers sleep in Atomics.wait between
-// jobs and never keep a Node process alive (unref).
+// jobs and never keep a Node process alive (unref). In browsers the workers start from a Blob URL,
+// which inherits the creator's cross-origin isolation, so the pool also works inside a dedicated
+// worker (nested workers), as tested in headless Chromium (test/browser-threads.test.ts).
 import { SLOT, doneIndex, workerSource } from './worker-source.js';
 
 interface AnyWorker {
@@ -24,18 +26,32 @@ async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
     return { worker, ready };
   }
   const url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-  const worker = new Worker(url);
+  const worker = new Worker(url, { name: 'qkv-wasm-thread' });
   const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = () => resolve();
-    worker.onerror = (e) => reject(new Error(`wasm: worker failed to start: ${e.message}`));
-  });
+    // a script that fails to load gives a plain Event without a message
+    worker.onerror = (e) => reject(new Error(`wasm: a thread worker failed to start: ${e.message || 'the Blob-URL worker did not load (a Content-Security-Policy without worker-src blob:?)'}`));
+  }).finally(() => URL.revokeObjectURL(url)); // loaded or failed: the URL is no longer needed
   return { worker, ready };
+}
+
+/**
+ * Whether this thread may block in Atomics.wait: Node's threads and workers may, a browser's
+ * window thread may not (it throws). A zero timeout on a mismatched value never waits.
+ */
+function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Worker threads that run `gemmBatched` on row ranges of one job. */
 export class ThreadPool {
   private readonly ctl: Int32Array;
-  private readonly canBlock = isNode();
+  private readonly canBlock = mayBlock();
 
   private constructor(
     private readonly workers: AnyWorker[],
@@ -48,8 +64,13 @@ export class ThreadPool {
   static async create(extra: number, bytes: Uint8Array, memory: WebAssembly.Memory): Promise<ThreadPool> {
     const control = new SharedArrayBuffer((doneIndex(extra) + 1) * 4);
     const spawned = await Promise.all(Array.from({ length: extra }, () => spawn()));
-    spawned.forEach(({ worker }, slot) => worker.postMessage({ bytes, memory, control, slot }));
-    await Promise.all(spawned.map((s) => s.ready));
+    try {
+      spawned.forEach(({ worker }, slot) => worker.postMessage({ bytes, memory, control, slot }));
+      await Promise.all(spawned.map((s) => s.ready));
+    } catch (err) {
+      for (const { worker } of spawned) void worker.terminate(); // no half-started pool left running
+      throw err;
+    }
     return new ThreadPool(
       spawned.map((s) => s.worker),
       control,
@@ -84,7 +105,7 @@ export class ThreadPool {
     }
     local(0, Math.min(rows, chunk));
     for (let v = Atomics.load(this.ctl, done); v < posted; v = Atomics.load(this.ctl, done)) {
-      // browsers forbid blocking the main thread: spin there instead
+      // a browser's window thread may not block: spin there; elsewhere sleep until notified
       if (this.canBlock) Atomics.wait(this.ctl, done, v, 50);
     }
   }
