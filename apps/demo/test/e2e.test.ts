@@ -1,6 +1,7 @@
-// End-to-end: the built app under `vite preview`, driven in Debian Chromium. It must load with no
-// request to any other origin, predict a known word, train, render every explorer, and reach every
-// backend with results that agree with cpu. Screenshots go to artifacts/ for people to look at.
+// End-to-end: the built app under `vite preview`, driven in Debian Chromium. It must be cross-origin
+// isolated (wasm on worker threads), load with no request to any other origin, predict a known
+// word, train, render every explorer, and reach every backend with results that agree with cpu.
+// Screenshots go to artifacts/ for people to look at.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -81,6 +82,19 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     if (server?.pid) process.kill(-server.pid, 'SIGTERM');
   });
 
+  it('is served cross-origin isolated (COOP + COEP from vite preview), so wasm runs on worker threads', async () => {
+    const res = await fetch(BASE);
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    await open('backends');
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    // Chromium here reports 2 hardware threads; the demo asks for min(hardwareConcurrency, 4)
+    const threads = Number(await page.getAttribute('[data-wasm-threads]', 'data-wasm-threads'));
+    expect(threads).toBe(Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 4));
+    expect(threads).toBeGreaterThan(1);
+    expect(await page.textContent('[data-wasm-threads]')).toBe(`wasm threads: ${threads}`);
+  });
+
   it('opens on the shipped G2P model and pronounces a known word correctly, with a heatmap of the right shape', async () => {
     const t0 = Date.now();
     await open('g2p');
@@ -104,8 +118,10 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     expect(foreign).toEqual([]);
   });
 
-  it('trains the date task for a few seconds and the loss goes down', async () => {
+  it('trains the date task for a few seconds and the loss goes down, on wasm threads nested in the training worker', async () => {
     await open('train');
+    await page.waitForFunction(() => document.body.dataset.trainThreads !== undefined, undefined, { timeout: 60_000 });
+    expect(Number(await page.evaluate(() => document.body.dataset.trainThreads))).toBeGreaterThan(1);
     await page.click('button[data-action=start]');
     await page.waitForFunction(() => Number(document.body.dataset.trainStep ?? 0) >= 3, undefined, { timeout: 60_000 });
     const first = Number(await page.evaluate(() => document.body.dataset.trainLoss));
@@ -161,8 +177,9 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     await page.click('#lang');
   });
 
-  it('reaches wasm, webgl and webgpu, and their results agree with cpu', async () => {
+  it('reaches wasm (on threads), webgl and webgpu, and their results agree with cpu', async () => {
     await open('backends');
+    expect(Number(await page.getAttribute('[data-wasm-threads]', 'data-wasm-threads'))).toBeGreaterThan(1);
     await page.click('text=Run on every backend');
     await page.waitForFunction(() => Number(document.body.dataset.backendsDone ?? 0) > 0, undefined, { timeout: 240_000 });
     const rows = await page.$$eval('table[data-results] tr[data-backend]', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));

@@ -27,7 +27,7 @@ export type ToWorker =
 
 /** Worker → page. */
 export type FromWorker =
-  | { type: 'ready'; parameters: number; backend: string; example: string }
+  | { type: 'ready'; parameters: number; backend: string; /** threads the backend runs on */ threads: number; example: string }
   | { type: 'progress'; step: number; loss: number; tokensPerSecond: number }
   | { type: 'eval'; step: number; tokenAccuracy: number; exactMatch: number }
   | { type: 'attention'; step: number; source: string; prediction: string; weights: number[][]; rows: string[]; cols: string[] }

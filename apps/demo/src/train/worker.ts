@@ -8,6 +8,8 @@ import type { Tensor } from '@qkv/tensor-core';
 import { CharTokenizer, WordTokenizer } from '@qkv/tokenizer';
 import type { Tokenizer } from '@qkv/tokenizer';
 import { Seq2SeqTransformer, greedyDecode } from '@qkv/transformer';
+import { startWasmThreads } from '../wasm-threads.js';
+import type { WasmThreads } from '../wasm-threads.js';
 import type { FromWorker, ToWorker, TrainConfig } from './protocol.js';
 
 interface Run {
@@ -27,6 +29,8 @@ let running = false;
 /** A Start that arrived while the model was still being built: honoured once it is ready. */
 let startPending = false;
 let resetting: Promise<void> | null = null;
+/** This worker's wasm threads (its pool workers are nested workers), started on the first reset. */
+let threads: Promise<WasmThreads> | null = null;
 const post = (m: FromWorker) => postMessage(m);
 
 async function makeTask(config: TrainConfig): Promise<{ train: TextPair[]; heldOut: TextPair[]; source: Tokenizer; target: Tokenizer }> {
@@ -62,6 +66,8 @@ function ids(tok: Tokenizer, texts: string[], special: boolean): Tensor {
 
 async function reset(config: TrainConfig): Promise<void> {
   await ready();
+  if (getBackend() === 'wasm') threads ??= startWasmThreads();
+  const { count } = threads ? await threads : { count: 1 };
   const task = await makeTask(config);
   const model = new Seq2SeqTransformer({
     srcVocabSize: task.source.vocabSize, tgtVocabSize: task.target.vocabSize, padId: task.target.specialTokens.pad!,
@@ -70,7 +76,7 @@ async function reset(config: TrainConfig): Promise<void> {
   });
   run?.model.parameters().forEach((p) => p.dispose());
   run = { config, model, optimizer: new AdamW(model.parameters(), { lr: config.lr, betas: [0.9, 0.98], weightDecay: 0.01 }), ...task, step: 0, rng: new Generator(config.seed + 1) };
-  post({ type: 'ready', parameters: model.numParameters(), backend: getBackend(), example: task.heldOut[0]!.source });
+  post({ type: 'ready', parameters: model.numParameters(), backend: getBackend(), threads: count, example: task.heldOut[0]!.source });
   draw();
 }
 

@@ -4,7 +4,7 @@ import { scaledDotProductAttention } from '@qkv/attention';
 import { getBackend, Generator, randn, setBackend, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { barChart } from '@qkv/viz';
-import { availableBackends } from '../backends.js';
+import { availableBackends, wasmThreads } from '../backends.js';
 import { t } from '../i18n.js';
 import { h, svgFigure } from '../ui/dom.js';
 import type { View } from './view.js';
@@ -27,6 +27,17 @@ function ops(): Op[] {
       },
     },
   ];
+}
+
+/** "wasm threads: n", and why only one when that is so. */
+function threadsLine(): string {
+  const { count, reason } = wasmThreads;
+  const why =
+    reason === null ? ''
+    : reason === 'not-isolated' ? t({ en: 'the page is not cross-origin isolated, so there is no shared memory', ko: '페이지가 교차 출처 격리되지 않아 공유 메모리가 없습니다' })
+    : reason === 'one-core' ? t({ en: 'this device reports one hardware thread', ko: '이 기기는 하드웨어 스레드를 하나만 보고합니다' })
+    : `${t({ en: 'threads failed to start', ko: '스레드를 시작하지 못했습니다' })}: ${reason.error}`;
+  return `${t({ en: 'wasm threads', ko: 'wasm 스레드' })}: ${count}${why ? ` (${why})` : ''}`;
 }
 
 async function measure(op: Op): Promise<{ ms: number; values: ArrayLike<number> }> {
@@ -86,6 +97,7 @@ export const backendsView: View = {
           ko: 'qkv는 같은 텐서 프로그램을 순수 JavaScript(cpu, 기준), WebAssembly SIMD(wasm, 교차 출처 격리 시 스레드), WebGL2, WebGPU(gpu.js)에서 실행합니다. 각 결과를 cpu와 비교합니다.',
         })),
         h('p', {}, `${t({ en: 'Available here', ko: '이 브라우저에서 사용 가능' })}: ${availableBackends.join(', ')} · crossOriginIsolated = ${String(globalThis.crossOriginIsolated)}`),
+        availableBackends.includes('wasm') && h('p', { 'data-wasm-threads': String(wasmThreads.count) }, threadsLine()),
         button, status, table, chart,
       ),
     );

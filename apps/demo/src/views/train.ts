@@ -53,8 +53,11 @@ export const trainView: View = {
     };
     worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data;
-      if (m.type === 'ready') status.textContent = `${m.parameters.toLocaleString()} ${t({ en: 'parameters on', ko: '개 파라미터, 백엔드' })} ${m.backend} · ${t({ en: 'example', ko: '예시' })}: "${m.example}"`;
-      else if (m.type === 'progress') {
+      if (m.type === 'ready') {
+        const threads = m.threads > 1 ? ` (${m.threads} ${t({ en: 'threads', ko: '스레드' })})` : '';
+        status.textContent = `${m.parameters.toLocaleString()} ${t({ en: 'parameters on', ko: '개 파라미터, 백엔드' })} ${m.backend}${threads} · ${t({ en: 'example', ko: '예시' })}: "${m.example}"`;
+        document.body.dataset.trainThreads = String(m.threads);
+      } else if (m.type === 'progress') {
         losses.push(m.loss);
         status.textContent = `step ${m.step} · loss ${m.loss.toFixed(3)} · ${m.tokensPerSecond.toFixed(0)} tokens/s`;
         document.body.dataset.trainStep = String(m.step);
