@@ -11,6 +11,7 @@ export const dateNormalization: Recipe = {
   description: 'dates in many formats → ISO 8601, a small Transformer (trains in a minute)',
   defaults: { seed: 0, epochs: 4, batchSize: 64, lr: 3e-3, evalLimit: 500, set: { warmup: '100' } },
   settings: {
+    bucket: '1: batches of similar length (less padding); 0: plain shuffled batches (0)',
     examples: 'training pairs to generate (12000)',
     dModel: 'model width (64)',
     nhead: 'attention heads (4)',

@@ -15,6 +15,7 @@ export const g2pGru: Recipe = {
   description: 'CMUdict grapheme-to-phoneme, BiGRU encoder + Bahdanau-attention GRU decoder (PER/WER, stressless and with stress)',
   defaults: { seed: 0, epochs: 5, batchSize: 128, lr: 3e-3, evalLimit: 1000, set: { stress: '1', warmup: '400' } },
   settings: {
+    bucket: '1: batches of similar length (less padding); 0: plain shuffled batches (0)',
     stress: '1: predict stress digits and score with and without them; 0: stressless targets (1)',
     attention: 'bahdanau, luong-dot or luong-general (bahdanau)',
     embed: 'embedding size (64)',

@@ -8,8 +8,9 @@ import type { Recipe } from './types.js';
 export const g2pTransformer: Recipe = {
   name: 'g2p-transformer',
   description: 'CMUdict grapheme-to-phoneme, Transformer encoder-decoder (PER/WER, stressless and with stress)',
-  defaults: { seed: 0, epochs: 10, batchSize: 128, lr: 1.5e-3, evalLimit: 1000, set: { stress: '1', warmup: '800' } },
+  defaults: { seed: 0, epochs: 10, batchSize: 128, lr: 1.5e-3, evalLimit: 1000, set: { stress: '1', warmup: '800', bucket: '1' } },
   settings: {
+    bucket: '1: batches of similar length (less padding); 0: plain shuffled batches (1)',
     stress: '1: predict stress digits and score with and without them; 0: stressless targets (1)',
     dModel: 'model width (128)',
     nhead: 'attention heads (4)',

@@ -54,7 +54,9 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
   // Noam's d_model factor cancels once the schedule is scaled to peak at --lr, so 1 stands for it
   const schedule = noam(1, warmup);
   const peakNoam = schedule(warmup);
-  const order = epochOrder(train.length, run.batchSize, run.seed);
+  // `--set bucket=1`: batches of similar source and target lengths (less padding, same data per epoch)
+  const lengths = setting(run, 'bucket', 0) === 1 ? train.map((r) => source.encode(r.source).length * 256 + target.encode(r.target).length) : undefined;
+  const order = epochOrder(train.length, run.batchSize, run.seed, lengths);
   const decode = (srcTexts: string[], beam: number) =>
     tidy(() => {
       const src = ids(padTexts(source, srcTexts, { addSpecialTokens: false }));

@@ -19,13 +19,14 @@ export function setting(run: RunOptions, key: string, fallback: number): number 
 
 /**
  * The batches of each epoch as row indices (a seeded permutation of 0…n−1 per epoch), remembering
- * only the current epoch, so `batch(epoch, index)` replays exactly after a resume.
+ * only the current epoch, so `batch(epoch, index)` replays exactly after a resume. With `lengths`
+ * (one per row), batches group rows of similar length (see `batchOrder`), which cuts padding.
  * @example const order = epochOrder(1000, 32, 0); order(3)[7] // the 8th batch of the 4th epoch
  */
-export function epochOrder(n: number, batchSize: number, seed: number): (epoch: number) => number[][] {
+export function epochOrder(n: number, batchSize: number, seed: number, lengths?: readonly number[]): (epoch: number) => number[][] {
   let cached: { epoch: number; batches: number[][] } | undefined;
   return (epoch) => {
-    if (cached?.epoch !== epoch) cached = { epoch, batches: batchOrder(n, { batchSize, seed, epoch }) };
+    if (cached?.epoch !== epoch) cached = { epoch, batches: batchOrder(n, { batchSize, seed, epoch, ...(lengths ? { lengths } : {}) }) };
     return cached.batches;
   };
 }

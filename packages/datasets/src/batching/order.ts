@@ -1,4 +1,4 @@
-import { checkInteger } from '../core/errors.js';
+import { checkInteger, datasetError } from '../core/errors.js';
 import { Random } from '../core/random.js';
 
 /** How a data set is cut into batches. */
@@ -13,6 +13,15 @@ export interface BatchOrderOptions {
   epoch?: number;
   /** Leave out a last batch smaller than `batchSize`. Default false. */
   dropLast?: boolean;
+  /**
+   * Length of each row (e.g. source tokens). When given, batches hold rows of similar length, so
+   * padding to the longest row of a batch wastes little: the shuffled rows are cut into pools of
+   * `poolBatches` batches, each pool is sorted by length and cut into batches, and the batches of
+   * the epoch are shuffled (fairseq's and torchtext's bucketing). Default: no bucketing.
+   */
+  lengths?: readonly number[];
+  /** Batches per sorting pool when `lengths` is given. Default 64. */
+  poolBatches?: number;
 }
 
 /**
@@ -25,13 +34,28 @@ export function batchOrder(n: number, options: BatchOrderOptions): number[][] {
   checkInteger('batchOrder', 'batchSize', options.batchSize, 1);
   const epoch = options.epoch ?? 0;
   checkInteger('batchOrder', 'epoch', epoch, 0);
+  const { lengths, batchSize } = options;
+  if (lengths && lengths.length !== n) throw datasetError('batchOrder', `lengths to have one entry per row (${n})`, lengths.length);
+  const poolBatches = options.poolBatches ?? 64;
+  checkInteger('batchOrder', 'poolBatches', poolBatches, 1);
   const order = Array.from({ length: n }, (_, i) => i);
-  if (options.shuffle ?? true) new Random(((options.seed ?? 0) + Math.imul(epoch + 1, 0x9e3779b9)) | 0).shuffleInPlace(order);
+  const shuffle = options.shuffle ?? true;
+  const random = new Random(((options.seed ?? 0) + Math.imul(epoch + 1, 0x9e3779b9)) | 0);
+  if (shuffle) random.shuffleInPlace(order);
+  if (lengths) {
+    const pool = poolBatches * batchSize;
+    for (let start = 0; start < n; start += pool) {
+      // a stable sort inside the pool: equal lengths keep their shuffled order
+      const sorted = order.slice(start, start + pool).sort((a, b) => lengths[a]! - lengths[b]!);
+      for (let i = 0; i < sorted.length; i++) order[start + i] = sorted[i]!;
+    }
+  }
   const batches: number[][] = [];
-  for (let start = 0; start < n; start += options.batchSize) {
-    const batch = order.slice(start, start + options.batchSize);
-    if (batch.length < options.batchSize && options.dropLast) break;
+  for (let start = 0; start < n; start += batchSize) {
+    const batch = order.slice(start, start + batchSize);
+    if (batch.length < batchSize && options.dropLast) break;
     batches.push(batch);
   }
+  if (lengths && shuffle) random.shuffleInPlace(batches); // otherwise every epoch would run short rows first
   return batches;
 }
