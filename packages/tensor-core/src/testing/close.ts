@@ -20,7 +20,8 @@ function flat(v: Comparable): { values: number[]; shape: number[] | null } {
   const out: number[] = [];
   const walk = (x: unknown): void => {
     if (Array.isArray(x)) x.forEach(walk);
-    else if (ArrayBuffer.isView(x)) out.push(...Array.from(x as unknown as ArrayLike<number>, Number));
+    // a loop, not push(...x): spreading a large typed array overflows the stack (Web Workers first)
+    else if (ArrayBuffer.isView(x)) for (const n of x as unknown as ArrayLike<number> & Iterable<number>) out.push(Number(n));
     else out.push(Number(x));
   };
   walk(v);
