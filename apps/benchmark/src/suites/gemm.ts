@@ -6,6 +6,7 @@ import type { BenchContext, Measurement } from '../harness.js';
 import { gemmOnnx } from '../peers/onnx.js';
 import { inTfScope, useTf } from '../peers/tfjs.js';
 import { qkvName, run, useQkv } from '../qkv.js';
+import { wasmFeatures } from '../setup.js';
 
 /** Plain JavaScript i-k-j GEMM: the "hand-written JS" baseline. */
 export function plainGemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
@@ -34,7 +35,9 @@ export async function gemmSuite(ctx: BenchContext): Promise<Measurement[]> {
     const tol = 1e-4 * k;
     const add = (system: string, t: Awaited<ReturnType<typeof time>>, diff: number) =>
       out.push({ suite: 'gemm', case: label, system, ...t, work: { amount: flops, unit: 'GFLOPS' }, maxAbsDiff: diff });
-    for (const backend of ctx.backends) {
+    // the plain-SIMD build beside the default (relaxed where V8 has it), one thread: the two GEMM targets
+    const relaxed = ctx.backends.includes('wasm') && (await wasmFeatures()).relaxedSimd;
+    for (const backend of relaxed ? [...ctx.backends, 'wasm-plain'] : ctx.backends) {
       for (const threads of backend === 'wasm' ? [...new Set([1, ctx.threads])] : [1]) {
         await useQkv(backend, threads);
         const ta = tensor(a, { shape: [m, k] });
