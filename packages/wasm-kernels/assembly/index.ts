@@ -3,6 +3,10 @@
 export { packA, packB, gemmRows, gemmBatched } from './gemm';
 export { unary, binary } from './elementwise';
 export { reduce, softmax, layerNorm } from './reduce';
+export { compare, logicalNot } from './compare';
+export { where, cast } from './select';
+export { gather, scatterAdd, indexSelect, indexAdd } from './gather';
+export { copyStrided, fill } from './copy';
 
 /** First byte the TypeScript allocator may use (after static data and the stack). */
 export function heapBase(): usize {

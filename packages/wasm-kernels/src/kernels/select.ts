@@ -1,0 +1,97 @@
+// Comparisons (bool output), logical and/or/not, where and cast for float32, int32 and bool, with
+// NumPy broadcasting: dims the operands walk alike are merged first, then one module call per row.
+import { broadcastShapes, broadcastStrides, bytesPerElement, forEachRow, sizeOf } from '@qkv/tensor-core';
+import type { DType, KernelFunc } from '@qkv/tensor-core';
+import type { WasmBackend } from '../backend.js';
+import { onCpuViews } from './fallback.js';
+import { compareCodes, kindCodes, LOGICAL_AND, selectExports } from './select-codes.js';
+import type { CompareKernel } from './select-codes.js';
+
+/**
+ * Merges adjacent dims that every operand walks contiguously (or broadcasts along both) and drops
+ * dims of size 1, so rows are as long as they can be: [128,16,512] against a scalar is one row.
+ */
+export function mergeDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const merged: number[] = [];
+  const out = strides.map((): number[] => []);
+  shape.forEach((n, d) => {
+    if (n === 1) return;
+    const last = merged.length - 1;
+    if (last >= 0 && strides.every((s, k) => out[k]![last] === s[d]! * n)) {
+      merged[last]! *= n;
+      strides.forEach((s, k) => (out[k]![last] = s[d]!));
+    } else {
+      merged.push(n);
+      strides.forEach((s, k) => out[k]!.push(s[d]!));
+    }
+  });
+  return { shape: merged, strides: out };
+}
+
+/** Calls `row(offsets, outOffset, length, increments)` per merged row of `shape` broadcast from `inputs`. */
+function broadcastRows(shape: readonly number[], inputs: readonly (readonly number[])[], row: (o: readonly number[], base: number, len: number, inc: readonly number[]) => void): void {
+  const m = mergeDims(shape, inputs.map((s) => broadcastStrides(s, shape)));
+  forEachRow(m.shape, m.strides, row);
+}
+
+/** a op b → bool for a, b of one dtype (logical ops: bool only; the rest run the cpu kernel on views). */
+export function compareKernel(name: CompareKernel): KernelFunc {
+  const code = compareCodes[name];
+  const fallback = onCpuViews(name);
+  return (args) => {
+    const { inputs: [a, b], backend } = args;
+    if (a!.dtype !== b!.dtype || (code >= LOGICAL_AND && a!.dtype !== 'bool')) return fallback(args);
+    const wb = backend as WasmBackend;
+    const shape = broadcastShapes(name, a!.shape, b!.shape);
+    const out = wb.alloc(sizeOf(shape));
+    const [ap, bp, el, kind] = [wb.handleOf(a!).ptr, wb.handleOf(b!).ptr, bytesPerElement[a!.dtype], kindCodes[a!.dtype]];
+    broadcastRows(shape, [a!.shape, b!.shape], (o, base, len, inc) => {
+      selectExports(wb).compare(code, kind, ap + o[0]! * el, inc[0]!, bp + o[1]! * el, inc[1]!, out.ptr + base, len);
+    });
+    return { handle: out, shape, dtype: 'bool' };
+  };
+}
+
+/** !x for bool x (other dtypes run the cpu kernel on views: it keeps their dtype). */
+export const logicalNotKernel: KernelFunc = (args) => {
+  const { inputs: [x], backend } = args;
+  if (x!.dtype !== 'bool') return onCpuViews('LogicalNot')(args);
+  const wb = backend as WasmBackend;
+  const n = sizeOf(x!.shape);
+  const out = wb.alloc(n);
+  selectExports(wb).logicalNot(wb.handleOf(x!).ptr, out.ptr, n);
+  return { handle: out, shape: [...x!.shape], dtype: 'bool' };
+};
+
+/** where(c, a, b) with three-way broadcasting; the output has a's dtype (the op gives b the same). */
+export const whereKernel: KernelFunc = (args) => {
+  const { inputs: [c, a, b], backend } = args;
+  if (c!.dtype !== 'bool' || a!.dtype !== b!.dtype) return onCpuViews('Where')(args);
+  const wb = backend as WasmBackend;
+  const shape = broadcastShapes('where', broadcastShapes('where', c!.shape, a!.shape), b!.shape);
+  const el = bytesPerElement[a!.dtype];
+  const out = wb.alloc(sizeOf(shape) * el);
+  const [cp, ap, bp] = [c!, a!, b!].map((t) => wb.handleOf(t).ptr) as [number, number, number];
+  broadcastRows(shape, [c!.shape, a!.shape, b!.shape], (o, base, len, inc) => {
+    selectExports(wb).where(el, cp + o[0]!, inc[0]!, ap + o[1]! * el, inc[1]!, bp + o[2]! * el, inc[2]!, out.ptr + base * el, len);
+  });
+  return { handle: out, shape, dtype: a!.dtype };
+};
+
+/** x cast to attrs.dtype (a copy when it is x's own, as `clone` uses it). */
+export const castKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+  const wb = backend as WasmBackend;
+  const dtype = attrs.dtype as DType;
+  const n = sizeOf(x!.shape);
+  const out = wb.alloc(n * bytesPerElement[dtype]);
+  selectExports(wb).cast(kindCodes[x!.dtype], kindCodes[dtype], wb.handleOf(x!).ptr, out.ptr, n);
+  return { handle: out, shape: [...x!.shape], dtype };
+};
+
+/** The kernels of this file by name. */
+export const selectKernels = {
+  ...Object.fromEntries((Object.keys(compareCodes) as CompareKernel[]).map((n) => [n, compareKernel(n)])),
+  LogicalNot: logicalNotKernel,
+  Where: whereKernel,
+  Cast: castKernel,
+} as Record<CompareKernel | 'LogicalNot' | 'Where' | 'Cast', KernelFunc>;
