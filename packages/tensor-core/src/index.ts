@@ -53,4 +53,5 @@ export * from './ops/matmul.js';
 export * from './ops/shape-ops.js';
 export * from './ops/index-ops.js';
 export * from './ops/norm.js';
+export * from './ops/attention.js';
 export { clone, detach, item, sumToShape } from './ops/util.js';

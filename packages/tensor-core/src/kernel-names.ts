@@ -24,11 +24,15 @@ export const otherKernels = [
   'IndexSelect', 'IndexAdd', 'LayerNorm',
 ] as const;
 
+/** Compositions of other kernels run as one, for speed; the cpu kernel is their reference. */
+export const fusedKernels = ['FusedAttention'] as const;
+
 export type UnaryKernel = (typeof unaryKernels)[number];
 export type BinaryKernel = (typeof binaryKernels)[number];
 export type ComparisonKernel = (typeof comparisonKernels)[number];
+export type FusedKernel = (typeof fusedKernels)[number];
 /** Every kernel name. */
-export type KernelName = UnaryKernel | BinaryKernel | (typeof otherKernels)[number];
+export type KernelName = UnaryKernel | BinaryKernel | (typeof otherKernels)[number] | FusedKernel;
 
 /** Kernels without a gradient: their outputs are integers or booleans. */
 export type NonDifferentiableKernel = ComparisonKernel | 'ArgMax' | 'ArgMin' | 'Sign' | 'Floor' | 'LogicalNot' | 'IsNan';
@@ -36,4 +40,4 @@ export type NonDifferentiableKernel = ComparisonKernel | 'ArgMax' | 'ArgMin' | '
 export type DifferentiableKernel = Exclude<KernelName, NonDifferentiableKernel>;
 
 /** All kernel names, for conformance listings. */
-export const allKernelNames: readonly KernelName[] = [...unaryKernels, ...binaryKernels, ...otherKernels];
+export const allKernelNames: readonly KernelName[] = [...unaryKernels, ...binaryKernels, ...otherKernels, ...fusedKernels];

@@ -1,6 +1,7 @@
 // Every kernel of the gpu backends. The mapped type makes a kernel name without a gpu kernel a
 // compile error, so an async-only backend (WebGPU, which cannot fall back to cpu) is complete.
 import type { KernelFunc, KernelName } from '@qkv/tensor-core';
+import { fusedAttentionKernel } from './attention.js';
 import { binaryKernel, binaryKernelNames, whereKernel } from './binary.js';
 import type { BinaryKernel } from './binary.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
@@ -41,4 +42,5 @@ export const gpuKernels = {
   ScatterAdd: scatterAddKernel,
   IndexSelect: indexSelectKernel,
   IndexAdd: indexAddKernel,
+  FusedAttention: fusedAttentionKernel,
 } satisfies Table;

@@ -21,18 +21,24 @@ function lseBody(size: number, inner: number): string {
   ].join('\n');
 }
 
+/**
+ * softmax (or log-softmax) of the [outer, size, inner] cells behind `xh` along the middle axis: a
+ * new handle. Shared with FusedAttention, which runs it on its score handle.
+ */
+export function softmaxHandle(b: GpuBackend, xh: GpuHandle, [outer, size, inner]: readonly [number, number, number], log: boolean): GpuHandle {
+  const op = log ? 'LogSoftmax' : 'Softmax';
+  const lse = b.run({ op, size: outer * inner, args: ['x'], body: lseBody(size, inner) }, [xh]);
+  const row = `Math.floor((i + 0.5) / ${size * inner}) * ${inner} + (i - Math.floor((i + 0.5) / ${inner}) * ${inner})`;
+  const map = log ? 'return x[i] - l[r];' : 'return Math.exp(x[i] - l[r]);';
+  const handle = b.run({ op, size: outer * size * inner, args: ['x', 'l'], body: `  const r = ${row};\n  ${map}` }, [xh, lse]);
+  b.disposeData(lse); // freed once the map has been issued
+  return handle;
+}
+
 /** softmax(x, dim) = exp(x − lse); logSoftmax = x − lse. A row of only −∞ gives 0 (and −∞). */
 export function softmaxKernel(log: boolean): KernelFunc {
   return ({ inputs: [x], attrs, backend }): KernelOutput => {
-    const b = backend as GpuBackend;
-    const dim = attrs.dim as number;
-    const [outer, size, inner] = around(x!.shape, dim);
-    const xh = x!.handle as GpuHandle;
-    const lse = b.run({ op: log ? 'LogSoftmax' : 'Softmax', size: outer * inner, args: ['x'], body: lseBody(size, inner) }, [xh]);
-    const row = `Math.floor((i + 0.5) / ${size * inner}) * ${inner} + (i - Math.floor((i + 0.5) / ${inner}) * ${inner})`;
-    const map = log ? 'return x[i] - l[r];' : 'return Math.exp(x[i] - l[r]);';
-    const handle = b.run({ op: log ? 'LogSoftmax' : 'Softmax', size: outer * size * inner, args: ['x', 'l'], body: `  const r = ${row};\n  ${map}` }, [xh, lse]);
-    b.disposeData(lse); // freed once the map has been issued
+    const handle = softmaxHandle(backend as GpuBackend, x!.handle as GpuHandle, around(x!.shape, attrs.dim as number), log);
     return { handle, shape: [...x!.shape], dtype: 'float32' };
   };
 }

@@ -6,11 +6,11 @@ import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/index-ops.js';
 import { batchMatMul } from '../ops/matmul.js';
 import { split } from '../ops/shape-ops.js';
 import { sumToShape } from '../ops/util.js';
-import type { DifferentiableKernel, UnaryKernel, BinaryKernel } from '../kernel-names.js';
+import type { DifferentiableKernel, FusedKernel, UnaryKernel, BinaryKernel } from '../kernel-names.js';
 import type { Tensor } from '../tensor.js';
 import { runKernel } from '../engine.js';
 
-type Structural = Exclude<DifferentiableKernel, UnaryKernel | BinaryKernel>;
+type Structural = Exclude<DifferentiableKernel, UnaryKernel | BinaryKernel | FusedKernel>;
 
 /** dy of a reduction, reshaped so that it broadcasts against the input again. */
 function keepdims(dy: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {

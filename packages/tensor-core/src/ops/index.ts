@@ -10,3 +10,4 @@ export * from './matmul.js';
 export * from './shape-ops.js';
 export * from './index-ops.js';
 export * from './norm.js';
+export * from './attention.js';

@@ -72,6 +72,31 @@ const matmuls: [number[], number[]][] = [
   [[4, 6], [6]],
 ];
 
+/** 0 where `keep`, −∞ elsewhere: an additive mask from a bool input. */
+const additive = (keep: Tensor): Tensor => ops.where(keep, 0, -Infinity);
+/** −∞ on the first `rows` rows of an [L, S] mask, 0 below: queries that see no key at all. */
+const hideRows = (rows: number, L: number, S: number): Tensor => ops.cat([ops.full([rows, S], -Infinity), ops.zeros([L - rows, S])], 0);
+
+const fused = (name: string, inputs: InputSpec[], fn: ConformanceCase['fn']): ConformanceCase => ({ name: `fusedAttention ${name}`, inputs, fn, grad: true, atol: 5e-4 });
+const keepBool = (...shape: number[]): InputSpec => ({ shape, kind: 'bool' });
+
+/** fusedAttention at odd sizes (S crosses the 8-key panels, L the 4-row blocks, E 64): masks of every broadcast, causal, rows with no visible key. */
+const fusedAttentionCases: ConformanceCase[] = [
+  fused('[1,1]·[1,1]·[1,1]', [f(1, 1), f(1, 1), f(1, 1)], (q, k, v) => ops.fusedAttention(q, k, v)),
+  fused('[3,17,8]·[3,65,8]·[3,65,17]', [f(3, 17, 8), f(3, 65, 8), f(3, 65, 17)], (q, k, v) => ops.fusedAttention(q, k, v)),
+  fused('float mask [17,63] (learned) over [2,3,…]', [f(2, 3, 17, 8), f(2, 3, 63, 8), f(2, 3, 63, 5), f(17, 63)], (q, k, v, m) =>
+    ops.fusedAttention(q, k, v, { mask: m, scale: 0.3 }),
+  ),
+  fused('padding mask [2,1,1,63] and hidden rows', [f(2, 3, 17, 8), f(2, 3, 63, 8), f(2, 3, 63, 5), keepBool(2, 1, 1, 63), f(2, 3, 17, 63)], (q, k, v, keep, bias) =>
+    ops.fusedAttention(q, k, v, { mask: additive(keep).add(bias).add(hideRows(3, 17, 63)) }),
+  ),
+  fused('causal [2,63,65]', [f(2, 63, 65), f(2, 63, 65), f(2, 63, 3)], (q, k, v) => ops.fusedAttention(q, k, v, { causal: true })),
+  fused('causal L > S, mask [5,3] and a hidden batch', [f(2, 5, 4), f(2, 3, 4), f(2, 3, 3), keepBool(5, 3)], (q, k, v, keep) =>
+    ops.fusedAttention(q, k, v, { mask: additive(keep).add(ops.cat([ops.zeros([1, 1, 3]), ops.full([1, 1, 3], -Infinity)], 0)), causal: true }),
+  ),
+  fused('every row hidden [3,5,7]', [f(3, 5, 4), f(3, 7, 4), f(3, 7, 3), f(5, 7)], (q, k, v, m) => ops.fusedAttention(q, k, v, { mask: m.add(ops.full([5, 7], -Infinity)) })),
+];
+
 /** Every case, named `op shape…`. */
 export const conformanceCases: ConformanceCase[] = [
   ...unary.flatMap(([name, fn, positive]) =>
@@ -144,4 +169,5 @@ export const conformanceCases: ConformanceCase[] = [
   { name: 'cast float→int32', inputs: [f(17)], fn: (x) => x.mul(3).to('int32'), grad: false },
   { name: 'oneHot', inputs: [{ shape: [3, 4], kind: 'int', high: 6 }], fn: (i) => ops.oneHot(i, 6), grad: false },
   { name: 'attention block', inputs: [f(2, 5, 8), f(2, 7, 8), f(2, 7, 8)], fn: (q, k, v) => q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(8)).softmax(-1).matmul(v), grad: true, atol: 5e-4 },
+  ...fusedAttentionCases,
 ];

@@ -8,6 +8,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 import { broadcastToKernel, concatKernel, padKernel, sliceKernel, transposeKernel } from './layout.js';
 import { batchMatMulKernel } from './matmul.js';
+import { fusedAttentionKernel } from './attention.js';
 import { reduceKernels } from './reduce.js';
 
 /** Every cpu kernel (Reshape is the engine's own view kernel, shared by all backends). */
@@ -24,6 +25,7 @@ export const cpuKernels = [
   ['ScatterAdd', scatterAddKernel],
   ['IndexSelect', indexSelectKernel],
   ['IndexAdd', indexAddKernel],
+  ['FusedAttention', fusedAttentionKernel],
 ] as [KernelName, KernelFunc][];
 
 registerBackend('cpu', createCpuBackend, 1);
