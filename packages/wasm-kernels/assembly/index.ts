@@ -3,6 +3,7 @@
 export { packA, packB, gemmRows, gemmBatched } from './gemm';
 export { unary, binary } from './elementwise';
 export { reduce, softmax, layerNorm } from './reduce';
+export { attentionPackK, attentionPackV, attentionRows } from './attention';
 export { compare, logicalNot } from './compare';
 export { where, cast } from './select';
 export { gather, scatterAdd, indexSelect, indexAdd } from './gather';

@@ -3,6 +3,7 @@
 import { allKernelNames, registerBackend, registerKernel } from '@qkv/tensor-core';
 import type { KernelFunc, KernelName } from '@qkv/tensor-core';
 import { createWasmBackend } from './backend.js';
+import { fusedAttentionKernel } from './kernels/attention.js';
 import { copyKernels } from './kernels/copy.js';
 import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
 import { float32Or, onCpuViews } from './kernels/fallback.js';
@@ -20,6 +21,7 @@ const anyDTypeKernels: Partial<Record<KernelName, KernelFunc>> = { ...selectKern
 /** Kernels compiled to WebAssembly (float32 inputs, except the any-dtype ones; other dtypes run the cpu kernel on heap views). */
 export const nativeKernels: Partial<Record<KernelName, KernelFunc>> = {
   BatchMatMul: batchMatMulKernel,
+  FusedAttention: fusedAttentionKernel,
   Softmax: softmaxKernel(false),
   LogSoftmax: softmaxKernel(true),
   LayerNorm: layerNormKernel,

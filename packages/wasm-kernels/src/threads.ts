@@ -4,7 +4,7 @@ import type { WasmBackend } from './backend.js';
 import { ThreadPool } from './runtime/threads.js';
 
 /**
- * Runs the `wasm` GEMMs on `n` threads (the calling one included) over the shared heap.
+ * Runs the `wasm` GEMMs and fused attention on `n` threads (the calling one included) over the shared heap.
  * `n = 1` stops the workers. Resolves once the workers are ready. Needs shared memory: always in
  * Node; in browsers only when the page is cross-origin isolated (COOP + COEP headers), in the page
  * or in a dedicated worker of it (the pool's workers are then nested); otherwise it rejects and the

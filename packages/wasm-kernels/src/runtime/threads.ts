@@ -3,7 +3,8 @@
 // jobs and never keep a Node process alive (unref). In browsers the workers start from a Blob URL,
 // which inherits the creator's cross-origin isolation, so the pool also works inside a dedicated
 // worker (nested workers), as tested in headless Chromium (test/browser-threads.test.ts).
-import { SLOT, doneIndex, workerSource } from './worker-source.js';
+import { SLOT, doneIndex, poolKernels, workerSource } from './worker-source.js';
+import type { PoolKernel } from './worker-source.js';
 
 interface AnyWorker {
   postMessage(message: unknown): void;
@@ -48,7 +49,7 @@ function mayBlock(): boolean {
   }
 }
 
-/** Worker threads that run `gemmBatched` on row ranges of one job. */
+/** Worker threads that run `gemmBatched` (or another of `poolKernels`) on row ranges of one job. */
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly canBlock = mayBlock();
@@ -88,6 +89,14 @@ export class ThreadPool {
    * returns when every range is done.
    */
   run(args: readonly number[], rows: number, align: number, local: (r0: number, r1: number) => void): void {
+    this.dispatch('gemmBatched', () => args, rows, align, local);
+  }
+
+  /**
+   * `run` for any export of `poolKernels`: thread t (0 = the caller, which runs `local`) gets
+   * `argsOf(t)` (at most 8 integers) before its row range, so each can own its scratch memory.
+   */
+  dispatch(kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, align: number, local: (r0: number, r1: number) => void): void {
     const chunk = Math.ceil(rows / this.size / align) * align;
     const done = doneIndex(this.workers.length);
     Atomics.store(this.ctl, done, 0);
@@ -96,9 +105,12 @@ export class ThreadPool {
       const r0 = (w + 1) * chunk;
       if (r0 >= rows) break;
       const base = w * SLOT;
+      const args = argsOf(w + 1);
       this.ctl.set(args, base + 1);
       this.ctl[base + 9] = r0;
       this.ctl[base + 10] = Math.min(rows, r0 + chunk);
+      this.ctl[base + 11] = poolKernels.indexOf(kernel);
+      this.ctl[base + 12] = args.length;
       Atomics.add(this.ctl, base, 1);
       Atomics.notify(this.ctl, base);
       posted++;

@@ -1,9 +1,14 @@
 // The worker program, as source text so it needs no separate file: Node runs it with
 // `new Worker(src, { eval: true })`, browsers from a Blob URL. Each worker instantiates the same
 // module over the shared memory and then sleeps on its slot of the control array until the main
-// thread posts a row range of a GEMM.
+// thread posts a row range of a GEMM (or of another export in `poolKernels`).
 
-/** Int32 slots per worker in the control array: [sequence, 10 arguments…]. */
+/** The exports a worker can run, by their index in the control slot. */
+export const poolKernels = ['gemmBatched', 'attentionRows'] as const;
+/** An export a worker can run. */
+export type PoolKernel = (typeof poolKernels)[number];
+
+/** Int32 slots per worker in the control array: [sequence, 8 arguments, r0, r1, kernel index, argument count]. */
 export const SLOT = 16;
 /** Index of the completion counter (after all slots). */
 export const doneIndex = (workers: number): number => workers * SLOT;
@@ -13,7 +18,7 @@ export const workerSource = `
 const start = (data) => {
   const { bytes, memory, control, slot } = data;
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const run = inst.exports.gemmBatched;
+  const kernels = ${JSON.stringify(poolKernels)}.map((name) => inst.exports[name]);
   const ctl = new Int32Array(control);
   const base = slot * ${16};
   const done = ctl.length - 1;
@@ -23,7 +28,8 @@ const start = (data) => {
     Atomics.wait(ctl, base, seen);
     seen = Atomics.load(ctl, base);
     const a = ctl;
-    run(a[base+1], a[base+2], a[base+3], a[base+4], a[base+5], a[base+6], a[base+7], a[base+8], a[base+9], a[base+10]);
+    const args = a.slice(base + 1, base + 1 + a[base+12]);
+    kernels[a[base+11]](...args, a[base+9], a[base+10]);
     Atomics.add(ctl, done, 1);
     Atomics.notify(ctl, done);
   }

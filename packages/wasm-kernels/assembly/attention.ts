@@ -1,0 +1,327 @@
+// Fused scaled-dot-product attention: for one block of 4 query rows at a time, the [4, S] scores
+// (the 4×8 register tile of gemm.ts over packed Kᵀ panels), mask, softmax and P·V (the same tile
+// over packed V panels), so only one block of scores ever exists. Scores are stored transposed,
+// [S][4], which is at once the softmax's layout (one v128 holds a key's score for the 4 rows, so
+// max, exp and sum are vertical) and P·V's packed-A layout (load32_splat of row r at s·16 + r·4).
+//
+// Legend: N heads (flattened batch) · L queries · S keys · E query/key dim · Ev value dim.
+
+// Fields of the parameter block (i32 slots; SCALE is an f32), written by src/kernels/attention.ts.
+// @ts-ignore: decorator
+@inline const Q = 0; // q [N, L, E]
+// @ts-ignore: decorator
+@inline const KP = 1; // K packed by attentionPackK, KB bytes per head
+// @ts-ignore: decorator
+@inline const VP = 2; // V packed by attentionPackV, VB bytes per head
+// @ts-ignore: decorator
+@inline const MASK = 3; // additive mask, 0 for none; element (n, l, s) at MASK + OFFS[n] + l·MSL + s·MSS
+// @ts-ignore: decorator
+@inline const OFFS = 4; // i32 byte offset of head n's mask
+// @ts-ignore: decorator
+@inline const MSL = 5;
+// @ts-ignore: decorator
+@inline const MSS = 6; // 4 (contiguous keys) or 0 (broadcast over keys); anything else works, slower
+// @ts-ignore: decorator
+@inline const CAUSAL = 7; // 1: key s is hidden from query l when s > l
+// @ts-ignore: decorator
+@inline const LEN_L = 8;
+// @ts-ignore: decorator
+@inline const LEN_S = 9;
+// @ts-ignore: decorator
+@inline const DIM_E = 10;
+// @ts-ignore: decorator
+@inline const DIM_EV = 11;
+// @ts-ignore: decorator
+@inline const SCALE = 12;
+// @ts-ignore: decorator
+@inline const OUT = 13; // out [N, L, Ev]
+// @ts-ignore: decorator
+@inline const KB = 14;
+// @ts-ignore: decorator
+@inline const VB = 15;
+
+// @ts-ignore: decorator
+@inline function field(params: usize, i: i32): i32 {
+  return load<i32>(params + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** Packs K [S, E] (contiguous rows) as Kᵀ in 8-key panels [⌈S/8⌉][E][8], zero past S. */
+export function attentionPackK(k: usize, S: i32, E: i32, dst: usize): void {
+  const panels = (S + 7) >> 3;
+  for (let p = 0; p < panels; p++) {
+    const s0 = p << 3;
+    const w = min(8, S - s0);
+    const panel = dst + (<usize>p * <usize>E << 5);
+    for (let j = 0; j < 8; j++) {
+      const src = k + (<usize>(s0 + j) * <usize>E << 2);
+      const d = panel + (<usize>j << 2);
+      if (j < w) for (let e = 0; e < E; e++) store<f32>(d + (<usize>e << 5), load<f32>(src + (<usize>e << 2)));
+      else for (let e = 0; e < E; e++) store<f32>(d + (<usize>e << 5), 0);
+    }
+  }
+}
+
+/** Packs V [S, Ev] (contiguous rows) in 8-column panels [⌈Ev/8⌉][S][8], zero past Ev. */
+export function attentionPackV(v: usize, S: i32, Ev: i32, dst: usize): void {
+  const panels = (Ev + 7) >> 3;
+  for (let p = 0; p < panels; p++) {
+    const j0 = p << 3;
+    const w = min(8, Ev - j0);
+    const panel = dst + (<usize>p * <usize>S << 5);
+    for (let s = 0; s < S; s++) {
+      const src = v + ((<usize>s * <usize>Ev + <usize>j0) << 2);
+      const d = panel + (<usize>s << 5);
+      if (w == 8) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      } else {
+        for (let j = 0; j < 8; j++) store<f32>(d + (<usize>j << 2), j < w ? load<f32>(src + (<usize>j << 2)) : 0);
+      }
+    }
+  }
+}
+
+// Stores rows r0..r3 (4 keys each) transposed: key j's 4 row values at dst + j·16.
+// @ts-ignore: decorator
+@inline function storeTransposed(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst, f32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+  v128.store(dst, f32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+  v128.store(dst, f32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+}
+
+// The mask of 8 keys of one row as two vectors (msS = 4: two loads; msS = 0: one splat).
+// @ts-ignore: decorator
+@inline function maskLo(m: usize, msS: i32): v128 {
+  return msS == 0 ? v128.load32_splat(m) : v128.load(m);
+}
+// @ts-ignore: decorator
+@inline function maskHi(m: usize, msS: i32): v128 {
+  return msS == 0 ? v128.load32_splat(m) : v128.load(m, 16);
+}
+
+/**
+ * Scores of query rows l0…l0+3 against keys [0, 8·panels) into ps ([S][4], transposed): the
+ * packed q strip qs ([E][4], scale folded in) times each Kᵀ panel, plus the mask rows (mRow +
+ * r·msL; 0 for none). Keys past S hold junk that nobody reads.
+ */
+function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps: usize, mRow: usize, msL: usize, msS: i32, mr: i32): void {
+  const fast = msS == 0 || msS == 4;
+  for (let p = 0; p < panels; p++) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    let pa = qs;
+    let pb = kp + (<usize>p * <usize>E << 5);
+    for (let e = 0; e < E; e++) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let x = v128.load32_splat(pa);
+      c00 = madd(x, b0, c00);
+      c01 = madd(x, b1, c01);
+      x = v128.load32_splat(pa, 4);
+      c10 = madd(x, b0, c10);
+      c11 = madd(x, b1, c11);
+      x = v128.load32_splat(pa, 8);
+      c20 = madd(x, b0, c20);
+      c21 = madd(x, b1, c21);
+      x = v128.load32_splat(pa, 12);
+      c30 = madd(x, b0, c30);
+      c31 = madd(x, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
+    const s0 = p << 3;
+    const full = s0 + 8 <= S;
+    if (mRow != 0 && fast && full) {
+      // rows past mr read row 0's mask: in bounds, and their results are never stored
+      const m = mRow + <usize>s0 * <usize>msS;
+      c00 = f32x4.add(c00, maskLo(m, msS));
+      c01 = f32x4.add(c01, maskHi(m, msS));
+      const m1 = mr > 1 ? m + msL : m;
+      c10 = f32x4.add(c10, maskLo(m1, msS));
+      c11 = f32x4.add(c11, maskHi(m1, msS));
+      const m2 = mr > 2 ? m + 2 * msL : m;
+      c20 = f32x4.add(c20, maskLo(m2, msS));
+      c21 = f32x4.add(c21, maskHi(m2, msS));
+      const m3 = mr > 3 ? m + 3 * msL : m;
+      c30 = f32x4.add(c30, maskLo(m3, msS));
+      c31 = f32x4.add(c31, maskHi(m3, msS));
+    }
+    const d = ps + (<usize>s0 << 4);
+    storeTransposed(d, c00, c10, c20, c30);
+    storeTransposed(d + 64, c01, c11, c21, c31);
+    if (mRow != 0 && !(fast && full)) {
+      for (let s = s0; s < min(S, s0 + 8); s++) {
+        for (let r = 0; r < mr; r++) {
+          const at = ps + (<usize>s << 4) + (<usize>r << 2);
+          store<f32>(at, load<f32>(at) + load<f32>(mRow + <usize>r * msL + <usize>s * <usize>msS));
+        }
+      }
+    }
+  }
+}
+
+// exp(x) for x ≤ 0 (scores minus their row max), −∞ and x < −87.3 giving 0: vexp.ts's Cephes
+// polynomial, with n = round(x·log₂e) and 2ⁿ read from the bits of x·log₂e + 1.5·2²³ + 127 and
+// pmax for the clamp, so every step is one x86 instruction (wasm's f32x4.max, nearest and
+// trunc_sat expand to several, which made the softmax cost more than the scores).
+// @ts-ignore: decorator
+@inline function expNonPositive(x: v128): v128 {
+  const lo = f32x4.splat(-87.33654);
+  const magic = f32x4.splat(12583039.0); // 1.5·2²³ + 127: its low mantissa bits are n + 127
+  const c = f32x4.pmax(x, lo);
+  const t = madd(c, f32x4.splat(1.44269504), magic);
+  const n = f32x4.sub(t, magic);
+  let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(madd(f32x4.mul(p, r), r, r), f32x4.splat(1));
+  const e = f32x4.mul(p, i32x4.shl(t, 23)); // (n + 127) << 23 is 2ⁿ
+  return v128.bitselect(f32x4.splat(0), e, f32x4.lt(x, lo));
+}
+
+/**
+ * Softmax over the keys of the 4 rows in ps ([Sv][4]) without the final division: leaves
+ * exp(z − max) in ps and returns 1/Σ per row, 0 for a row whose keys are all −∞.
+ */
+function softmaxBlock(ps: usize, Sv: i32): v128 {
+  const zero = f32x4.splat(0);
+  let vm = f32x4.splat(-Infinity);
+  for (let s = 0; s < Sv; s++) vm = f32x4.pmax(vm, v128.load(ps + (<usize>s << 4)));
+  vm = v128.bitselect(zero, vm, f32x4.eq(vm, f32x4.splat(-Infinity))); // then every exp is 0
+  let sum = zero;
+  for (let s = 0; s < Sv; s++) {
+    const at = ps + (<usize>s << 4);
+    const e = expNonPositive(f32x4.sub(v128.load(at), vm));
+    v128.store(at, e);
+    sum = f32x4.add(sum, e);
+  }
+  return v128.bitselect(zero, f32x4.div(f32x4.splat(1), sum), f32x4.eq(sum, zero));
+}
+
+// @ts-ignore: decorator
+@inline function lane(v: v128, i: i32): f32 {
+  switch (i) {
+    case 0: return f32x4.extract_lane(v, 0);
+    case 1: return f32x4.extract_lane(v, 1);
+    case 2: return f32x4.extract_lane(v, 2);
+    default: return f32x4.extract_lane(v, 3);
+  }
+}
+
+// Writes one accumulator pair, times `scale`, to an output row, keeping nc ≤ 8 columns.
+// @ts-ignore: decorator
+@inline function storeOut(o: usize, lo: v128, hi: v128, scale: f32, nc: i32): void {
+  const s = f32x4.splat(scale);
+  lo = f32x4.mul(lo, s);
+  hi = f32x4.mul(hi, s);
+  if (nc == 8) {
+    v128.store(o, lo);
+    v128.store(o, hi, 16);
+    return;
+  }
+  for (let j = 0; j < nc; j++) store<f32>(o + (<usize>j << 2), j < 4 ? lane(lo, j) : lane(hi, j - 4));
+}
+
+/** out rows l0…l0+mr−1 = (P·V) scaled by rinv per row; P = ps ([Sv][4]), V packed in 8-column panels of S rows. */
+function weightedSum(ps: usize, Sv: i32, vp: usize, S: i32, Ev: i32, rinv: v128, out: usize, mr: i32): void {
+  const ldo = <usize>Ev << 2;
+  const r0 = f32x4.extract_lane(rinv, 0);
+  const r1 = f32x4.extract_lane(rinv, 1);
+  const r2 = f32x4.extract_lane(rinv, 2);
+  const r3 = f32x4.extract_lane(rinv, 3);
+  for (let j = 0; j < Ev; j += 8) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    let pa = ps;
+    let pb = vp + (<usize>(j >> 3) * <usize>S << 5);
+    for (let s = 0; s < Sv; s++) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let x = v128.load32_splat(pa);
+      c00 = madd(x, b0, c00);
+      c01 = madd(x, b1, c01);
+      x = v128.load32_splat(pa, 4);
+      c10 = madd(x, b0, c10);
+      c11 = madd(x, b1, c11);
+      x = v128.load32_splat(pa, 8);
+      c20 = madd(x, b0, c20);
+      c21 = madd(x, b1, c21);
+      x = v128.load32_splat(pa, 12);
+      c30 = madd(x, b0, c30);
+      c31 = madd(x, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
+    const nc = min(8, Ev - j);
+    const o = out + (<usize>j << 2);
+    storeOut(o, c00, c01, r0, nc);
+    if (mr > 1) storeOut(o + ldo, c10, c11, r1, nc);
+    if (mr > 2) storeOut(o + 2 * ldo, c20, c21, r2, nc);
+    if (mr > 3) storeOut(o + 3 * ldo, c30, c31, r3, nc);
+  }
+}
+
+/** qs ([E][4]) = q rows l0…l0+mr−1 (row stride E) times scale, zero rows past mr. */
+function packQ(q: usize, E: i32, mr: i32, scale: f32, qs: usize): void {
+  for (let e = 0; e < E; e++) {
+    const src = q + (<usize>e << 2);
+    const d = qs + (<usize>e << 4);
+    for (let r = 0; r < 4; r++) store<f32>(d + (<usize>r << 2), r < mr ? load<f32>(src + <usize>r * (<usize>E << 2)) * scale : 0);
+  }
+}
+
+/**
+ * Rows [r0, r1) of N·Lp query rows, Lp = L rounded up to 4 (so every range starts on a block):
+ * out[n, l] = softmax(scale·q[n, l]·kᵀ + mask[n, l])·v for each block of 4 rows. `params` is
+ * the parameter block (fields above); `scratch` holds E·16 + ⌈S/8⌉·128 bytes for this thread
+ * alone. Threads call it on disjoint row ranges.
+ */
+export function attentionRows(params: usize, scratch: usize, r0: i32, r1: i32): void {
+  const L = field(params, LEN_L);
+  const S = field(params, LEN_S);
+  const E = field(params, DIM_E);
+  const Ev = field(params, DIM_EV);
+  const scale = load<f32>(params + (<usize>SCALE << 2));
+  const causal = field(params, CAUSAL) != 0;
+  const mask = <usize>field(params, MASK);
+  const msL = <usize>field(params, MSL);
+  const msS = field(params, MSS);
+  const Lp = (L + 3) & ~3;
+  const qs = scratch;
+  const ps = scratch + (<usize>E << 4);
+  for (let r = r0; r < r1; r += 4) {
+    const n = r / Lp;
+    const l0 = r - n * Lp;
+    const mr = min(4, L - l0);
+    const Sv = causal ? min(S, l0 + mr) : S;
+    const row = <usize>n * <usize>L + <usize>l0;
+    const out = <usize>field(params, OUT) + (row * <usize>Ev << 2);
+    packQ(<usize>field(params, Q) + (row * <usize>E << 2), E, mr, scale, qs);
+    const mRow: usize = mask == 0 ? 0 : mask + <usize>load<i32>(<usize>field(params, OFFS) + (<usize>n << 2)) + <usize>l0 * msL;
+    scoreBlock(qs, <usize>field(params, KP) + <usize>n * <usize>field(params, KB), E, (Sv + 7) >> 3, S, ps, mRow, msL, msS, mr);
+    if (causal) {
+      // key s is hidden from row l0 + r when s > l0 + r (only the last panel crosses the diagonal)
+      for (let s = l0 + 1; s < Sv; s++) {
+        for (let rr = 0; rr < 4; rr++) if (s > l0 + rr) store<f32>(ps + (<usize>s << 4) + (<usize>rr << 2), -Infinity);
+      }
+    }
+    const rinv = softmaxBlock(ps, Sv);
+    weightedSum(ps, Sv, <usize>field(params, VP) + <usize>n * <usize>field(params, VB), S, Ev, rinv, out, mr);
+  }
+}

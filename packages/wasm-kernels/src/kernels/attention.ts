@@ -1,0 +1,84 @@
+// FusedAttention on the heap (assembly/attention.ts): K and V of every head packed once, then
+// blocks of 4 query rows — scores, mask, softmax, P·V — split across threads by rows, each
+// thread with its own scratch for one block of scores.
+import { broadcastStrides, sizeOf } from '@qkv/tensor-core';
+import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
+import type { WasmBackend } from '../backend.js';
+
+/** The module's attention exports. Pointers are byte offsets. */
+interface AttentionExports {
+  /** Packs K [S, E] as Kᵀ in 8-key panels [⌈S/8⌉][E][8]. */
+  attentionPackK(k: number, S: number, E: number, dst: number): void;
+  /** Packs V [S, Ev] in 8-column panels [⌈Ev/8⌉][S][8]. */
+  attentionPackV(v: number, S: number, Ev: number, dst: number): void;
+  /** Query rows [r0, r1) of N·⌈L/4⌉·4 (parameter block at `params`, this thread's `scratch`). */
+  attentionRows(params: number, scratch: number, r0: number, r1: number): void;
+}
+
+/** Slots of the parameter block, in assembly/attention.ts's order. */
+const FIELDS = ['q', 'kPacked', 'vPacked', 'mask', 'maskOffsets', 'msL', 'msS', 'causal', 'L', 'S', 'E', 'Ev', 'scale', 'out', 'kBytes', 'vBytes'] as const;
+type Params = Record<(typeof FIELDS)[number], number>;
+
+/** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
+const THREAD_MIN_MACS = 1 << 18;
+
+/** The byte offset of each flattened batch index of the mask, its L and S byte strides. */
+function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: number): { offsets: number[]; msL: number; msS: number } {
+  const st = broadcastStrides(mask.shape, [...batch, L, S]).map((s) => s * 4);
+  let offsets = [0];
+  batch.forEach((size, d) => {
+    offsets = offsets.flatMap((o) => Array.from({ length: size }, (_, i) => o + i * st[d]!));
+  });
+  return { offsets, msL: st[batch.length]!, msS: st[batch.length + 1]! };
+}
+
+/**
+ * softmax(scale·q·kᵀ + mask)·v per head without the [..., L, S] weights.
+ * q [..., L, E] · k [..., S, E] · v [..., S, Ev] (· mask broadcastable to [..., L, S]) → [..., L, Ev]
+ */
+export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attrs, backend }) => {
+  const wb = backend as WasmBackend;
+  const x = wb.exports as unknown as AttentionExports;
+  const batch = q!.shape.slice(0, -2);
+  const [L, E] = q!.shape.slice(-2) as [number, number];
+  const [S, Ev] = v!.shape.slice(-2) as [number, number];
+  const N = sizeOf(batch);
+  const shape = [...batch, L, Ev];
+  const out = wb.alloc(N * L * Ev * 4);
+  if (N * L * Ev === 0) return { handle: out, shape, dtype: 'float32' };
+  if (S === 0) {
+    wb.view(out, 'float32', N * L * Ev).fill(0); // no keys: zero rows, as a fully masked row
+    return { handle: out, shape, dtype: 'float32' };
+  }
+  const kBytes = Math.ceil(S / 8) * E * 32;
+  const vBytes = Math.ceil(Ev / 8) * S * 32;
+  const threads = wb.pool?.size ?? 1;
+  const scratchBytes = Math.ceil((E * 16 + Math.ceil(S / 8) * 128) / 64) * 64; // a cache line apart
+  const blocks = [N * kBytes, N * vBytes, FIELDS.length * 4, N * 4, threads * scratchBytes];
+  const [kp, vp, params, offsets, scratch] = blocks.map((bytes) => wb.heap.alloc(bytes)) as [number, number, number, number, number];
+  try {
+    const [qPtr, kPtr, vPtr] = [q, k, v].map((t) => wb.handleOf(t!).ptr) as [number, number, number];
+    for (let n = 0; n < N; n++) {
+      x.attentionPackK(kPtr + n * S * E * 4, S, E, kp + n * kBytes);
+      x.attentionPackV(vPtr + n * S * Ev * 4, S, Ev, vp + n * vBytes);
+    }
+    const layout = mask ? maskLayout(mask, batch, L, S) : { offsets: [], msL: 0, msS: 0 };
+    const p: Params = {
+      q: qPtr, kPacked: kp, vPacked: vp, mask: mask ? wb.handleOf(mask).ptr : 0, maskOffsets: offsets, msL: layout.msL, msS: layout.msS,
+      causal: attrs.causal === true ? 1 : 0, L, S, E, Ev, scale: 0, out: out.ptr, kBytes, vBytes,
+    };
+    // views after every allocation: growing the memory detaches earlier ones
+    const i32 = new Int32Array(wb.heap.memory.buffer);
+    i32.set(FIELDS.map((f) => p[f]), params >> 2);
+    new Float32Array(wb.heap.memory.buffer)[(params >> 2) + FIELDS.indexOf('scale')] = attrs.scale as number;
+    i32.set(layout.offsets, offsets >> 2);
+    const rows = N * Math.ceil(L / 4) * 4;
+    const local = (r0: number, r1: number): void => x.attentionRows(params, scratch, r0, r1);
+    if (wb.pool && rows >= 8 && N * L * S * (E + Ev) >= THREAD_MIN_MACS) {
+      wb.pool.dispatch('attentionRows', (t) => [params, scratch + t * scratchBytes], rows, 4, local);
+    } else local(0, rows);
+  } finally {
+    blocks.forEach((bytes, i) => wb.heap.free([kp, vp, params, offsets, scratch][i]!, bytes));
+  }
+  return { handle: out, shape, dtype: 'float32' };
+};
