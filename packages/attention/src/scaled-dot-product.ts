@@ -1,6 +1,6 @@
 // Scaled dot-product attention with `F.scaled_dot_product_attention`'s semantics, returning the
 // attention weights on request (PyTorch's function never does).
-import { broadcastShapes, DTypeError, dropout, fmtShape, ShapeError, ValueError } from '@qkv/tensor-core';
+import { broadcastShapes, DTypeError, dropout, fmtShape, fusedAttention, ShapeError, ValueError } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { assertBroadcastsTo, assertMaskDType, batchedMatmul, causalKeep, matmulTransposed, toAdditive } from './util.js';
 
@@ -55,16 +55,29 @@ export function scaledDotProductAttention<O extends SdpaOptions = SdpaOptions>(
   const [L, E] = q.shape.slice(-2) as [number, number];
   const S = k.shape[k.ndim - 2]!;
   const scoreShape = [...broadcastShapes(op, q.shape.slice(0, -2), k.shape.slice(0, -2)), L, S];
-  let mask: Tensor | null = null;
   if (attnMask) {
     assertMaskDType(op, 'attnMask', attnMask);
     assertBroadcastsTo(op, 'attnMask', attnMask, scoreShape, 'the scores [..., L, S]');
-    mask = toAdditive(attnMask, false);
-  } else if (isCausal) {
-    mask = toAdditive(causalKeep(L, S), false); // top-left aligned, as PyTorch
   }
-  const { output, weights } = attend(q, k, v, mask, scale ?? 1 / Math.sqrt(E), dropoutP, generator);
-  return { output, weights: (returnWeights ? weights : null) as O extends { returnWeights: true } ? Tensor : null };
+  type W = O extends { returnWeights: true } ? Tensor : null;
+  const s = scale ?? 1 / Math.sqrt(E);
+  if (!returnWeights && canFuse(q, k, v, dropoutP)) {
+    const output = fusedAttention(q, k, v, { mask: attnMask && toAdditive(attnMask, false), causal: isCausal, scale: s });
+    return { output, weights: null as W };
+  }
+  // isCausal is top-left aligned, as PyTorch
+  const mask = attnMask ? toAdditive(attnMask, false) : isCausal ? toAdditive(causalKeep(L, S), false) : null;
+  const { output, weights } = attend(q, k, v, mask, s, dropoutP, generator);
+  return { output, weights: (returnWeights ? weights : null) as W };
+}
+
+/**
+ * True when `attend` may run as one FusedAttention kernel, which never forms the weights: no
+ * dropout on them, and q, k, v with the same leading dims (the kernel does not broadcast them).
+ */
+export function canFuse(q: Tensor, k: Tensor, v: Tensor, dropoutP: number): boolean {
+  const lead = (t: Tensor) => t.shape.slice(0, -2).join();
+  return dropoutP === 0 && q.ndim === k.ndim && q.ndim === v.ndim && lead(q) === lead(k) && lead(q) === lead(v);
 }
 
 /**

@@ -1,9 +1,9 @@
 // MultiheadAttention: nn.MultiheadAttention's semantics, parameter names and initialisation,
 // and the attention weights of every head on request.
-import { cat, fmtShape, ShapeError, ValueError, zeros } from '@qkv/tensor-core';
+import { cat, fmtShape, fusedAttention, ShapeError, ValueError, zeros } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { init, Linear, Module, Parameter } from '@qkv/nn';
-import { attend } from '../scaled-dot-product.js';
+import { attend, canFuse } from '../scaled-dot-product.js';
 import { linear } from '../util.js';
 import { mergeMasks } from './masks.js';
 
@@ -149,11 +149,14 @@ export class MultiheadAttention extends Module {
       v = cat([v, zeros([N, H, 1, D])], 2);
     }
     const dropoutP = this.training ? this.dropout : 0;
-    const { output, weights } = attend(q, k, v, mask, 1 / Math.sqrt(D), dropoutP, this.generator); // [N, H, L, D], [N, H, L, S']
+    // without weights (and dropout on them) one fused kernel, which never forms the [N, H, L, S'] weights
+    const { output, weights } = !needWeights && canFuse(q, k, v, dropoutP)
+      ? { output: fusedAttention(q, k, v, { mask, scale: 1 / Math.sqrt(D) }), weights: null }
+      : attend(q, k, v, mask, 1 / Math.sqrt(D), dropoutP, this.generator); // [N, H, L, D], [N, H, L, S']
     const merged = output.permute(0, 2, 1, 3).reshape([N, L, E]); // [N, H, L, D] → [N, L, E]
     let out = this.outProj.forward(merged);
     out = !batched ? out.squeeze(0) : this.batchFirst ? out : out.transpose(0, 1);
-    if (!needWeights) return [out, null];
+    if (!needWeights || !weights) return [out, null];
     let w = averageAttnWeights ? weights.mean(1) : weights; // [N, L, S'] or [N, H, L, S']
     if (!batched) w = w.squeeze(0);
     return [out, w];
