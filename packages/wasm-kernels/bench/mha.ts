@@ -1,8 +1,12 @@
 // Multi-head attention forward (B=1, L, E=512, H=8): QKV projections, scores, softmax, weighted
 // sum, output projection — in qkv ops, in TensorFlow.js ops and as an ONNX graph for ORT-web.
+// Every engine returns the output only, not the attention weights (ORT's graph has no weights
+// output; PyTorch's fast path is need_weights=False): qkv runs the heads through the fused
+// FusedAttention kernel, as MultiheadAttention does with needWeights false, and also, as
+// "unfused", through the composed ops (scores [H, L, L], softmax, P·V) that needWeights true takes.
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-web';
-import { matmul, setBackend, tensor, tidy } from '@qkv/tensor-core';
+import { fusedAttention, matmul, setBackend, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { setThreads } from '../src/threads.js';
 import { useTfjs } from './engines.js';
@@ -19,15 +23,17 @@ function randomFloats(n: number, seed: number, scale: number): Float32Array {
   return Float32Array.from({ length: n }, () => (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1) * scale);
 }
 
-/** L sequence length · E = 512 · H = 8 · D = 64: x [1, L, E] → [1, L, E]. */
-function qkvMha(x: Tensor, w: Tensor[], L: number): Tensor {
+/** L sequence length · E = 512 · H = 8 · D = 64: x [1, L, E] → [1, L, E]; `fused` runs the heads as one FusedAttention. */
+function qkvMha(x: Tensor, w: Tensor[], L: number, fused = true): Tensor {
   const [wq, wk, wv, wo] = w as [Tensor, Tensor, Tensor, Tensor];
   const heads = (t: Tensor): Tensor => t.reshape([1, L, H, D]).permute(0, 2, 1, 3); // [1,H,L,D]
   const q = heads(matmul(x, wq));
   const k = heads(matmul(x, wk));
   const v = heads(matmul(x, wv));
-  const p = matmul(q, k.transpose(-2, -1)).mul(1 / Math.sqrt(D)).softmax(-1); // [1,H,L,L]
-  const o = matmul(p, v).permute(0, 2, 1, 3).reshape([1, L, E]);
+  const attended = fused
+    ? fusedAttention(q, k, v) // [1,H,L,D], scale 1/√D
+    : matmul(matmul(q, k.transpose(-2, -1)).mul(1 / Math.sqrt(D)).softmax(-1), v); // via [1,H,L,L]
+  const o = attended.permute(0, 2, 1, 3).reshape([1, L, E]);
   return matmul(o, wo);
 }
 
@@ -84,7 +90,7 @@ export async function mhaRow(L: number): Promise<Record<string, number>> {
   };
 
   await setBackend('cpu');
-  const ref = tidy(() => qkvMha(tensor(xv, { shape: [1, L, E] }), wv.map((v) => tensor(v, { shape: [E, E] })), L)).dataSync();
+  const ref = tidy(() => qkvMha(tensor(xv, { shape: [1, L, E] }), wv.map((v) => tensor(v, { shape: [E, E] })), L, false)).dataSync();
 
   await setBackend('wasm');
   const x = tensor(xv, { shape: [1, L, E] });
@@ -95,6 +101,8 @@ export async function mhaRow(L: number): Promise<Record<string, number>> {
     times[`qkv-wasm ${threads}T`] = medianMs(() => tidy(() => void qkvMha(x, w, L)), { budgetMs: 2000 });
   }
   await setThreads(1);
+  check('qkv-wasm 1T unfused', tidy(() => qkvMha(x, w, L, false)).dataSync(), ref);
+  times['qkv-wasm 1T unfused'] = medianMs(() => tidy(() => void qkvMha(x, w, L, false)), { budgetMs: 2000 });
 
   await useTfjs('wasm');
   const tx = tf.tensor(xv, [1, L, E]);
