@@ -5,6 +5,7 @@
 // max, exp and sum are vertical) and P·V's packed-A layout (load32_splat of row r at s·16 + r·4).
 //
 // Legend: N heads (flattened batch) · L queries · S keys · E query/key dim · Ev value dim.
+import { vexpNonPositive as expNonPositive } from './vexp';
 
 // Fields of the parameter block (i32 slots; SCALE is an f32), written by src/kernels/attention.ts.
 // @ts-ignore: decorator
@@ -169,30 +170,6 @@ function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps: usize
       }
     }
   }
-}
-
-// exp(x) for x ≤ 0 (scores minus their row max), −∞ and x < −87.3 giving 0: vexp.ts's Cephes
-// polynomial, with n = round(x·log₂e) and 2ⁿ read from the bits of x·log₂e + 1.5·2²³ + 127 and
-// pmax for the clamp, so every step is one x86 instruction (wasm's f32x4.max, nearest and
-// trunc_sat expand to several, which made the softmax cost more than the scores).
-// @ts-ignore: decorator
-@inline function expNonPositive(x: v128): v128 {
-  const lo = f32x4.splat(-87.33654);
-  const magic = f32x4.splat(12583039.0); // 1.5·2²³ + 127: its low mantissa bits are n + 127
-  const c = f32x4.pmax(x, lo);
-  const t = madd(c, f32x4.splat(1.44269504), magic);
-  const n = f32x4.sub(t, magic);
-  let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = madd(p, r, f32x4.splat(1.3981999507e-3));
-  p = madd(p, r, f32x4.splat(8.3334519073e-3));
-  p = madd(p, r, f32x4.splat(4.1665795894e-2));
-  p = madd(p, r, f32x4.splat(1.6666665459e-1));
-  p = madd(p, r, f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(madd(f32x4.mul(p, r), r, r), f32x4.splat(1));
-  const e = f32x4.mul(p, i32x4.shl(t, 23)); // (n + 127) << 23 is 2ⁿ
-  return v128.bitselect(f32x4.splat(0), e, f32x4.lt(x, lo));
 }
 
 /**

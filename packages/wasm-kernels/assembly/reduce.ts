@@ -1,4 +1,4 @@
-import { vexp } from './vexp';
+import { vexpNonPositive } from './vexp';
 
 // Reductions over the middle axis of [outer, R, inner], softmax along it, and row layer norm.
 
@@ -140,17 +140,21 @@ export function layerNorm(x: usize, out: usize, rows: i32, size: i32, eps: f32):
 function softmaxRow(src: usize, dst: usize, size: i32, log: bool): void {
   let vm = f32x4.splat(-Infinity);
   let j = 0;
-  for (; j + 4 <= size; j += 4) vm = f32x4.max(vm, v128.load(src + (<usize>j << 2)));
+  // pmax is one instruction (f32x4.max expands to several for NaN and ±0); a NaN still reaches every output through x − m
+  for (; j + 4 <= size; j += 4) vm = f32x4.pmax(vm, v128.load(src + (<usize>j << 2)));
   let m = max<f32>(max<f32>(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)), max<f32>(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)));
   for (; j < size; j++) m = max<f32>(m, load<f32>(src + (<usize>j << 2)));
   if (m == -Infinity) {
-    for (j = 0; j < size; j++) store<f32>(dst + (<usize>j << 2), log ? -Infinity : 0);
+    // every key masked (−∞) gives zeros; a row pmax saw only NaNs in stays NaN, as with the cpu kernel
+    let nan = false;
+    for (j = 0; j < size; j++) nan = nan || isNaN<f32>(load<f32>(src + (<usize>j << 2)));
+    for (j = 0; j < size; j++) store<f32>(dst + (<usize>j << 2), nan ? NaN : log ? -Infinity : 0);
     return;
   }
   vm = f32x4.splat(m);
   let vs = f32x4.splat(0);
   for (j = 0; j + 4 <= size; j += 4) {
-    const e = vexp(f32x4.sub(v128.load(src + (<usize>j << 2)), vm));
+    const e = vexpNonPositive(f32x4.sub(v128.load(src + (<usize>j << 2)), vm)); // ≤ 0: the cheap exp
     vs = f32x4.add(vs, e);
     if (!log) v128.store(dst + (<usize>j << 2), e);
   }

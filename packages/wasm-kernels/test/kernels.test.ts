@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { layerNorm, logSoftmax, setBackend, softmax, tensor } from '@qkv/tensor-core';
 import '../src/index.js';
+import { expectClose } from '@qkv/tensor-core/testing';
 import { expectSameAsCpu } from './helpers.js';
 
 describe('wasm element-wise kernels', () => {
@@ -38,6 +39,22 @@ describe('wasm element-wise kernels', () => {
     expect(Array.from(x.relu().dataSync())).toEqual([NaN, 0, 2, NaN, 5]);
     expect(Array.from(x.maximum(tensor([0, 0, 0, 0, 0])).dataSync())).toEqual([NaN, 0, 2, NaN, 5]);
     expect(x.max().item()).toBeNaN();
+  });
+
+  it('softmax and logSoftmax give NaN rows for NaN inputs (even all-NaN rows) and zeros / −∞ for all −∞ rows, as on cpu', async () => {
+    const rows = [[NaN, NaN, NaN, NaN], [1, NaN, 2, 3], [-Infinity, -Infinity, -Infinity, -Infinity], [1, 2, 3, 4]];
+    for (const log of [false, true]) {
+      const on = async (name: string) => {
+        await setBackend(name);
+        const x = tensor(rows);
+        return Array.from((log ? x.logSoftmax(-1) : x.softmax(-1)).dataSync());
+      };
+      const cpu = await on('cpu');
+      const wasm = await on('wasm');
+      expect(wasm.slice(0, 12).map(Number.isNaN)).toEqual(cpu.slice(0, 12).map(Number.isNaN));
+      expect(wasm.slice(8, 12)).toEqual(cpu.slice(8, 12));
+      expectClose(wasm.slice(12), cpu.slice(12), { atol: 1e-6 });
+    }
   });
 
   it('keeps int32 and bool ops exact (they run the reference kernel on heap views)', async () => {
