@@ -9,7 +9,7 @@ import { terminalHeatmap } from '@qkv/viz';
 import { parse, USAGE } from './args.js';
 import { UsageError } from './errors.js';
 import { recipes } from './recipes/index.js';
-import { loadCheckpoint } from './train/checkpoint.js';
+import { loadWeights } from './train/checkpoint.js';
 import { train } from './train/loop.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`done in ${result.seconds.toFixed(0)} s; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
     return 0;
   }
-  await loadCheckpoint(args.checkpoint!, session.model, null);
+  await loadWeights(args.checkpoint!, session.model, recipe.name);
   session.model.eval();
   if (args.command === 'eval') {
     const metrics = session.evaluate(args.split, args.testLimit);

@@ -93,6 +93,22 @@ describe('qkv (dist/cli.js)', () => {
     expect(manifest.metrics.test.exactMatch).toBeTypeOf('number');
   });
 
+  it('eval and predict also read an exported model.safetensors (weights only), with the checkpoint’s results', async () => {
+    const out = join(dir, 'export-f32');
+    expect((await qkv('export', 'date-normalization', '--checkpoint', checkpoint, '--out', out)).code).toBe(0);
+    const exported = join(out, 'model.safetensors');
+    const fromCheckpoint = await qkv('eval', 'date-normalization', '--checkpoint', checkpoint, '--test-limit', '20');
+    const fromExport = await qkv('eval', 'date-normalization', '--checkpoint', exported, '--test-limit', '20');
+    expect(fromExport.code).toBe(0);
+    expect(JSON.parse(fromExport.stdout)).toEqual(JSON.parse(fromCheckpoint.stdout));
+    const p1 = await qkv('predict', 'date-normalization', 'June 25, 2009', '--checkpoint', checkpoint);
+    const p2 = await qkv('predict', 'date-normalization', 'June 25, 2009', '--checkpoint', exported);
+    expect(p2.stdout).toBe(p1.stdout);
+    const wrong = await qkv('eval', 'g2p-gru', '--checkpoint', exported, '--test-limit', '5');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain(`${exported} holds weights of recipe 'date-normalization', not 'g2p-gru'`);
+  });
+
   it('exits with 2 and the usage on a bad command line', async () => {
     const { stderr, code } = await qkv('train', 'resnet');
     expect(code).toBe(2);

@@ -1,7 +1,7 @@
 // Checkpoint files for the CLI: @qkv/nn's checkpoint (weights, optimizer state, RNG state) plus the
 // position in training, written atomically, so `--resume` continues bit-identically.
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { loadCheckpoint as loadParts, saveCheckpoint as saveParts } from '@qkv/nn';
+import { load, loadCheckpoint as loadParts, parseHeader, saveCheckpoint as saveParts } from '@qkv/nn';
 import type { Module, Optimizer } from '@qkv/nn';
 import { defaultGenerator } from '@qkv/tensor-core';
 
@@ -28,4 +28,24 @@ export async function loadCheckpoint(path: string, model: Module, optimizer: Opt
   const progress = (extra as { progress?: Progress } | undefined)?.progress;
   if (!progress) throw new Error(`loadCheckpoint: ${path} has no training progress; was it written by qkv train?`);
   return { progress };
+}
+
+/**
+ * Loads the weights of `file` into `model` for `eval` / `predict`: a training checkpoint of `qkv
+ * train`, or the weights-only file of `qkv export` (F32 or F16; every parameter must be present).
+ * An exported file names its recipe in its metadata; loading one of another recipe is an error.
+ * @example await loadWeights('apps/demo/public/models/vit-mnist/model.safetensors', model, 'vit-mnist')
+ */
+export async function loadWeights(path: string, model: Module, recipe: string): Promise<'checkpoint' | 'export'> {
+  const bytes = new Uint8Array(await readFile(path));
+  const { metadata } = parseHeader(bytes);
+  if (metadata.format !== undefined) {
+    await loadCheckpoint(path, model, null);
+    return 'checkpoint';
+  }
+  if (metadata.recipe !== undefined && metadata.recipe !== recipe) throw new Error(`loadWeights: ${path} holds weights of recipe '${metadata.recipe}', not '${recipe}'`);
+  const { tensors } = load(bytes);
+  model.loadStateDict(tensors, { strict: true });
+  for (const t of Object.values(tensors)) t.dispose();
+  return 'export';
 }
