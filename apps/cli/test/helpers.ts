@@ -17,13 +17,16 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `qkv-cli-${prefix}-`));
 }
 
-/** The recipe's defaults with `overrides`, as `qkv train` would build them (seeded the same way). */
-export async function tinySession(name: string, overrides: Partial<RunOptions>): Promise<{ session: Session; run: RunOptions }> {
+/**
+ * The recipe's defaults with `overrides`, as `qkv train` would build them (seeded the same way);
+ * `manifest` (a trained model's) hands the recipe its saved vocabularies, as `qkv eval` does.
+ */
+export async function tinySession(name: string, overrides: Partial<RunOptions>, manifest?: Record<string, unknown>): Promise<{ session: Session; run: RunOptions }> {
   const recipe = findRecipe(name);
   const { set: defaultSet, ...defaults } = recipe.defaults;
   const run: RunOptions = { ...defaults, ...overrides, set: { ...defaultSet, ...overrides.set } };
   manualSeed(run.seed);
-  return { session: await recipe.setup(run), run };
+  return { session: await recipe.setup(run, manifest), run };
 }
 
 /** The training loss of `batch` with the model in eval mode (no dropout) and no update. */
