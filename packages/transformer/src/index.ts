@@ -30,6 +30,8 @@ export type { DecoderLayerAttention, DecoderLayerForwardOptions } from './layers
 export { TransformerEncoder } from './layers/encoder.js';
 export type { EncoderForwardOptions } from './layers/encoder.js';
 export { TransformerDecoder } from './layers/decoder.js';
+export { decoderStepMasks } from './layers/kv-cache.js';
+export type { DecoderLayerCache, DecoderStepMasks, KeyValue } from './layers/kv-cache.js';
 export { Transformer } from './layers/transformer.js';
 export type { TransformerForwardOptions, TransformerOptions } from './layers/transformer.js';
 

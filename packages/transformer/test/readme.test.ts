@@ -34,6 +34,7 @@ describe('README examples', () => {
     const bos = tensor([[BOS]], { dtype: 'int32' });
     const greedy = greedyDecode(model.stepper(one), { prompt: bos, maxNewTokens: 5, eosId: EOS });
     expect(greedy.shape[0]).toBe(1);
+    expect(greedyDecode(model.stepper(one, { useCache: false }), { prompt: bos, maxNewTokens: 5, eosId: EOS }).toArray()).toEqual(greedy.toArray());
     const [best] = beamSearch(model.stepper(one), { prompt: bos, beamWidth: 3, lengthPenalty: 0.6, eosId: EOS, maxNewTokens: 5 })[0]!;
     expect(best!.tokens.length).toBeGreaterThan(0);
     const { crossAttention } = model.forwardWithAttention(one, greedy);

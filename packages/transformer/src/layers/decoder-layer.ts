@@ -2,7 +2,10 @@
 // feed-forward block, each with a residual connection and LayerNorm (`nn.TransformerDecoderLayer`).
 import { MultiheadAttention } from '@qkv/attention';
 import { Dropout, LayerNorm, Linear, Module } from '@qkv/nn';
+import { cat } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
+import { attendCached, projectMemory, projectQuery, projectSelf } from './kv-cache.js';
+import type { DecoderLayerCache, DecoderStepMasks } from './kv-cache.js';
 import { activate, assertSequence, resolveLayerOptions } from './options.js';
 import type { ResolvedLayerOptions, TransformerLayerOptions } from './options.js';
 
@@ -101,6 +104,39 @@ export class TransformerDecoderLayer extends Module {
       weights.cross = w;
       return this.dropout2.forward(out);
     };
+    return { output: this.blocks(tgt, sa, ca), selfAttention: weights.self, crossAttention: weights.cross };
+  }
+
+  /**
+   * The cache of this layer for `memory` [S, N, E] (or batch-first) before any target position:
+   * the memory's cross-attention keys and values, projected once per source.
+   */
+  cacheMemory(memory: Tensor): DecoderLayerCache {
+    assertSequence('TransformerDecoderLayer.cacheMemory', 'memory', memory, this.dModel, this.options.batchFirst);
+    return { self: null, cross: projectMemory(this.multiheadAttn, this.options.batchFirst ? memory : memory.transpose(0, 1)) };
+  }
+
+  /**
+   * Incremental decoding: the T newest positions `tgt` [T, N, E] (or batch-first) after the t whose
+   * self-attention keys/values `cache` holds; `masks` from `decoderStepMasks`. Returns their output
+   * (as `forward` over all t + T positions with a causal mask gives there) and the cache grown to t + T.
+   */
+  forwardWithCache(tgt: Tensor, cache: DecoderLayerCache, masks: DecoderStepMasks): { output: Tensor; cache: DecoderLayerCache } {
+    const { batchFirst } = this.options;
+    assertSequence('TransformerDecoderLayer.forwardWithCache', 'tgt', tgt, this.dModel, batchFirst);
+    let self = cache.self;
+    const sa = (x: Tensor) => {
+      const [q, key, value] = projectSelf(this.selfAttn, x); // [N, H, T, D] each
+      self = self ? { key: cat([self.key, key], 2), value: cat([self.value, value], 2) } : { key, value }; // [N, H, t + T, D]
+      return this.dropout1.forward(attendCached(this.selfAttn, q, self, masks.self));
+    };
+    const ca = (x: Tensor) => this.dropout2.forward(attendCached(this.multiheadAttn, projectQuery(this.multiheadAttn, x), cache.cross, masks.cross));
+    const output = this.blocks(batchFirst ? tgt : tgt.transpose(0, 1), sa, ca); // [N, T, E]
+    return { output: batchFirst ? output : output.transpose(0, 1), cache: { self, cross: cache.cross } };
+  }
+
+  /** The three residual blocks around self-attention `sa` and cross-attention `ca`, post-norm or pre-norm. */
+  private blocks(tgt: Tensor, sa: (x: Tensor) => Tensor, ca: (x: Tensor) => Tensor): Tensor {
     let x = tgt;
     if (this.options.normFirst) {
       x = x.add(sa(this.norm1.forward(x)));
@@ -111,7 +147,7 @@ export class TransformerDecoderLayer extends Module {
       x = this.norm2.forward(x.add(ca(x)));
       x = this.norm3.forward(x.add(this.feedForward(x)));
     }
-    return { output: x, selfAttention: weights.self, crossAttention: weights.cross };
+    return x;
   }
 
   /** dropout3(linear2(dropout(act(linear1(x))))). */

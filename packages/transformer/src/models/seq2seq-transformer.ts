@@ -5,6 +5,7 @@ import { Embedding, Linear, Module } from '@qkv/nn';
 import { cat, DTypeError, noGrad, ShapeError, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import type { DecodeStepper } from '../decoding/stepper.js';
+import type { DecoderLayerCache, KeyValue } from '../layers/kv-cache.js';
 import type { Activation } from '../layers/options.js';
 import { Transformer } from '../layers/transformer.js';
 import { SinusoidalPositionalEncoding } from '../positional/sinusoidal.js';
@@ -31,11 +32,16 @@ export interface Seq2SeqTransformerConfig {
   generator?: Generator;
 }
 
-/** State of `Seq2SeqTransformer.stepper`: the memory of each row and the target prefix so far. */
+/** State of `Seq2SeqTransformer.stepper`. N rows being decoded · S source length · t tokens fed so far. */
 export interface Seq2SeqState {
-  memory: Tensor;
+  /** The encoder's output [N, S, E], which the uncached path re-reads every step; null on the cache. */
+  memory: Tensor | null;
+  /** [N, S], `true` at source padding. */
   memoryKeyPaddingMask: Tensor;
+  /** The target tokens fed so far [N, t]; null before the first step. */
   prefix: Tensor | null;
+  /** Per decoder layer, the self-attention keys/values so far and the memory's cross-attention ones; null without the cache. */
+  cache: DecoderLayerCache[] | null;
 }
 
 /**
@@ -102,32 +108,57 @@ export class Seq2SeqTransformer extends Module {
   }
 
   /**
-   * A `DecodeStepper` translating `src` [B, S] (encoded once, without gradients); each step
-   * re-runs the decoder over the prefix. Call it inside `tidy` to free the encoder's activations.
+   * A `DecodeStepper` translating `src` [B, S] (encoded once, without gradients). With `useCache`
+   * (default) the memory's cross-attention keys/values are projected here, once, and each step runs
+   * the decoder on the new token only, reusing the self-attention keys/values of earlier positions;
+   * without it, each step re-runs the decoder over the whole prefix (the reference the cache is
+   * tested against). Call it inside `tidy` to free the encoder's activations and the cache.
    */
-  stepper(src: Tensor): DecodeStepper<Seq2SeqState> {
+  stepper(src: Tensor, options: { useCache?: boolean } = {}): DecodeStepper<Seq2SeqState> {
+    const useCache = options.useCache ?? true;
     const { memory, srcKeyPaddingMask } = noGrad(() => this.encode(src));
+    const cache = useCache ? noGrad(() => this.transformer.decoder.cacheMemory(memory)) : null;
     return {
       init: (batch) => {
         if (batch !== memory.shape[0]) throw new ShapeError(`Seq2SeqTransformer.stepper: the prompt has ${batch} rows, src has ${memory.shape[0]}`);
-        return { memory, memoryKeyPaddingMask: srcKeyPaddingMask, prefix: null };
+        return { memory: cache ? null : memory, memoryKeyPaddingMask: srcKeyPaddingMask, prefix: null, cache };
       },
-      step: (tokens, state) => {
-        const prefix = state.prefix ? cat([state.prefix, tokens], 1) : tokens; // [N, t]
-        const logits = this.decode(prefix, state.memory, state.memoryKeyPaddingMask).select(1, -1); // [N, V]
-        return { logits, state: { ...state, prefix } };
+      step: (tokens, state) => (state.cache ? this.stepWithCache(tokens, state, state.cache) : this.stepWithPrefix(tokens, state)),
+      select: (state, index) => {
+        const rows = (t: Tensor) => t.indexSelect(0, index);
+        const rowsOf = ({ key, value }: KeyValue) => ({ key: rows(key), value: rows(value) });
+        return {
+          memory: state.memory && rows(state.memory),
+          memoryKeyPaddingMask: rows(state.memoryKeyPaddingMask),
+          prefix: state.prefix && rows(state.prefix),
+          cache: state.cache && state.cache.map((layer) => ({ self: layer.self && rowsOf(layer.self), cross: rowsOf(layer.cross) })),
+        };
       },
-      select: (state, index) => ({
-        memory: state.memory.indexSelect(0, index),
-        memoryKeyPaddingMask: state.memoryKeyPaddingMask.indexSelect(0, index),
-        prefix: state.prefix ? state.prefix.indexSelect(0, index) : null,
-      }),
     };
   }
 
-  private embedTarget(tgt: Tensor): Tensor {
+  /** The uncached step: the decoder over the whole prefix [N, t + T], logits of its last position. */
+  private stepWithPrefix(tokens: Tensor, state: Seq2SeqState): { logits: Tensor; state: Seq2SeqState } {
+    const prefix = state.prefix ? cat([state.prefix, tokens], 1) : tokens; // [N, t + T]
+    const logits = this.decode(prefix, state.memory!, state.memoryKeyPaddingMask).select(1, -1); // [N, V]
+    return { logits, state: { ...state, prefix } };
+  }
+
+  /** The cached step: the decoder over the T new tokens at positions t … t + T − 1 only. */
+  private stepWithCache(tokens: Tensor, state: Seq2SeqState, cache: DecoderLayerCache[]): { logits: Tensor; state: Seq2SeqState } {
+    const t = state.prefix ? state.prefix.shape[1]! : 0;
+    const prefix = state.prefix ? cat([state.prefix, tokens], 1) : tokens; // [N, t + T]: its padding mask covers every cached key
+    const { output, cache: next } = this.transformer.decoder.forwardWithCache(this.embedTarget(tokens, t), cache, {
+      tgtKeyPaddingMask: paddingMask(prefix, this.padId),
+      memoryKeyPaddingMask: state.memoryKeyPaddingMask,
+    }); // [N, T, E]
+    return { logits: this.generator.forward(output.select(1, -1)), state: { ...state, prefix, cache: next } }; // [N, V]
+  }
+
+  /** Target embeddings of tgt [B, T] at positions offset … offset + T − 1. */
+  private embedTarget(tgt: Tensor, offset = 0): Tensor {
     checkIds('Seq2SeqTransformer.decode', 'tgt', tgt);
-    return this.positionalEncoding.forward(this.tgtTokEmb.forward(tgt).mul(Math.sqrt(this.dModel))); // [B, T, E]
+    return this.positionalEncoding.forward(this.tgtTokEmb.forward(tgt).mul(Math.sqrt(this.dModel)), offset); // [B, T, E]
   }
 
   private decoderMasks(tgt: Tensor, memoryKeyPaddingMask: Tensor) {
