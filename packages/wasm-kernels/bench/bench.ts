@@ -27,7 +27,7 @@ if (gemm.length > 0) {
   }
 }
 
-console.log('\nMHA forward ms (B=1, E=512, H=8; median; ratio = qkv 1T / ORT-web 1T)');
+console.log('\nMHA forward ms (B=1, E=512, H=8; median), the median per-round ratio qkv 1T ÷ ORT-web 1T timed in turns, and the ratio of the medians');
 let header = false;
 for (const L of [128, 512]) {
   const t = await mhaRow(L);
