@@ -3,7 +3,7 @@ import '../src/index.js';
 import { conformanceCases, expectConformance } from '@qkv/tensor-core/testing';
 
 /** Runs every conformance case on wasm in the page; returns the failures' messages. */
-export async function runConformance(): Promise<{ passed: number; failures: string[] }> {
+export async function conformanceOnWasm(): Promise<{ passed: number; failures: string[] }> {
   const failures: string[] = [];
   let passed = 0;
   for (const c of conformanceCases) {
@@ -16,4 +16,4 @@ export async function runConformance(): Promise<{ passed: number; failures: stri
   }
   return { passed, failures };
 }
-(globalThis as { runConformance?: typeof runConformance }).runConformance = runConformance;
+(globalThis as { runConformance?: typeof conformanceOnWasm }).runConformance = conformanceOnWasm;

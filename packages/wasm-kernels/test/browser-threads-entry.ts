@@ -2,10 +2,11 @@
 // in a page or in a dedicated Web Worker (whose pool workers are then nested workers).
 import { batchMatMul, findBackendAsync, Generator, randn, setBackend } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import { conformanceCases, expectClose, expectConformance } from '@qkv/tensor-core/testing';
+import { expectClose } from '@qkv/tensor-core/testing';
 import { getThreads, setThreads, wasmFeatures } from '../src/index.js';
 import type { WasmBackend } from '../src/index.js';
 import { ThreadPool } from '../src/runtime/threads.js';
+import { conformanceOnWasm } from './browser-entry.js';
 
 /** What one run saw; the test asserts on it (a page cannot throw into Node usefully). */
 export interface ThreadReport {
@@ -106,18 +107,9 @@ export async function runThreadChecks(): Promise<ThreadReport> {
 export async function runConformance(threads: number): Promise<{ passed: number; failures: string[] }> {
   await setBackend('wasm');
   await setThreads(threads);
-  const failures: string[] = [];
-  let passed = 0;
-  for (const c of conformanceCases) {
-    try {
-      await expectConformance(c, 'wasm');
-      passed++;
-    } catch (err) {
-      failures.push((err as Error).message);
-    }
-  }
+  const result = await conformanceOnWasm();
   await setThreads(1);
-  return { passed, failures };
+  return result;
 }
 
 Object.assign(globalThis, { runThreadChecks, runConformance });
