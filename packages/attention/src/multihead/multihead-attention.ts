@@ -149,9 +149,11 @@ export class MultiheadAttention extends Module {
       v = cat([v, zeros([N, H, 1, D])], 2);
     }
     const dropoutP = this.training ? this.dropout : 0;
+    // isCausal alone: the kernel's causal flag (same top-left convention) skips the hidden key blocks
+    const causalOnly = isCausal && !attnMask && !keyPaddingMask && extraKeys === 0;
     // without weights (and dropout on them) one fused kernel, which never forms the [N, H, L, S'] weights
     const { output, weights } = !needWeights && canFuse(q, k, v, dropoutP)
-      ? { output: fusedAttention(q, k, v, { mask, scale: 1 / Math.sqrt(D) }), weights: null }
+      ? { output: fusedAttention(q, k, v, causalOnly ? { causal: true, scale: 1 / Math.sqrt(D) } : { mask, scale: 1 / Math.sqrt(D) }), weights: null }
       : attend(q, k, v, mask, 1 / Math.sqrt(D), dropoutP, this.generator); // [N, H, L, D], [N, H, L, S']
     const merged = output.permute(0, 2, 1, 3).reshape([N, L, E]); // [N, H, L, D] → [N, L, E]
     let out = this.outProj.forward(merged);
