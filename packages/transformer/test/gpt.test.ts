@@ -30,19 +30,30 @@ describe('GPT', () => {
     expectClose(other.forward(x), gpt.forward(x));
   });
 
-  for (const positional of ['learned', 'rotary'] as const) it(`gives identical logits with and without the KV cache, token by token (${positional} positions)`, () => {
-    const gpt = new GPT({ ...tiny, positional, generator: new Generator(1) }).eval();
+  for (const positional of ['learned', 'rotary'] as const) {
+    for (const needWeights of [true, false]) {
+      it(`gives identical logits with and without the KV cache, token by token (${positional} positions, ${needWeights ? 'with weights' : 'fused, no weights'})`, () => {
+        const gpt = new GPT({ ...tiny, positional, generator: new Generator(1) }).eval();
+        const seq = ids([[1, 4, 2, 6, 0, 3, 5], [2, 2, 1, 0, 6, 4, 4]]);
+        noGrad(() => {
+          const full = gpt.forwardWithCache(seq, [], { needWeights }); // [2, 7, V]
+          expect(full.attention).toHaveLength(needWeights ? 2 : 0);
+          let out = gpt.forwardWithCache(seq.narrow(1, 0, 3), [], { needWeights }); // a 3-token prompt, then one at a time
+          expect(out.logits.dataSync()).toEqual(full.logits.narrow(1, 0, 3).dataSync());
+          for (let t = 3; t < 7; t++) {
+            out = gpt.forwardWithCache(seq.narrow(1, t, 1), out.cache, { needWeights });
+            expect(out.cache[0]!.k.shape).toEqual([2, 2, t + 1, 8]);
+            expect(out.logits.dataSync()).toEqual(full.logits.narrow(1, t, 1).dataSync());
+          }
+        });
+      });
+    }
+  }
+
+  it('forward (fused attention, no weights) equals forwardWithCache with weights within float rounding', () => {
+    const gpt = new GPT({ ...tiny, generator: new Generator(1) }).eval();
     const seq = ids([[1, 4, 2, 6, 0, 3, 5], [2, 2, 1, 0, 6, 4, 4]]);
-    noGrad(() => {
-      const full = gpt.forward(seq); // [2, 7, V]
-      let out = gpt.forwardWithCache(seq.narrow(1, 0, 3)); // a 3-token prompt, then one at a time
-      expect(out.logits.dataSync()).toEqual(full.narrow(1, 0, 3).dataSync());
-      for (let t = 3; t < 7; t++) {
-        out = gpt.forwardWithCache(seq.narrow(1, t, 1), out.cache);
-        expect(out.cache[0]!.k.shape).toEqual([2, 2, t + 1, 8]);
-        expect(out.logits.dataSync()).toEqual(full.narrow(1, t, 1).dataSync());
-      }
-    });
+    noGrad(() => expectClose(gpt.forward(seq), gpt.forwardWithCache(seq).logits, { atol: 1e-5, rtol: 1e-5 }));
   });
 
   it('generates the same tokens from the cached and the uncached stepper, without leaking tensors', () => {

@@ -59,9 +59,10 @@ export class CausalSelfAttention extends Module {
   /**
    * x [B, T, E]; `past` holds the keys/values of the t earlier positions. Query i (position t + i)
    * sees keys 0 … t + i. Returns y [B, T, E], the new cache entry [B, H, t + T, D] and the weights
-   * [B, H, T, t + T].
+   * [B, H, T, t + T] — or null with `needWeights` false, which lets attention run as one fused kernel
+   * (when no attention dropout applies).
    */
-  override forward(x: Tensor, past: LayerCache | null = null): { y: Tensor; cache: LayerCache; weights: Tensor } {
+  override forward(x: Tensor, past: LayerCache | null = null, needWeights = true): { y: Tensor; cache: LayerCache; weights: Tensor | null } {
     const [B, T, E] = x.shape as [number, number, number];
     const H = this.nHead;
     const heads = (t: Tensor) => t.view(B, T, H, E / H).transpose(1, 2); // [B, T, E] → [B, H, T, D]
@@ -76,7 +77,7 @@ export class CausalSelfAttention extends Module {
       attnMask: keep,
       dropoutP: this.training ? this.attnDropout.p : 0,
       generator: this.attnDropout.generator,
-      returnWeights: true,
+      returnWeights: needWeights,
     });
     const y = output.transpose(1, 2).contiguous().view(B, T, E); // re-assemble the heads
     return { y: this.residDropout.forward(this.cProj.forward(y)), cache: { k, v }, weights };
@@ -118,9 +119,9 @@ export class Block extends Module {
     this.mlp = new MLP(config);
   }
 
-  /** x [B, T, E] → [B, T, E], with this layer's cache and attention weights. */
-  override forward(x: Tensor, past: LayerCache | null = null): { y: Tensor; cache: LayerCache; weights: Tensor } {
-    const { y: a, cache, weights } = this.attn.forward(this.ln_1.forward(x), past);
+  /** x [B, T, E] → [B, T, E], with this layer's cache and attention weights (null without `needWeights`). */
+  override forward(x: Tensor, past: LayerCache | null = null, needWeights = true): { y: Tensor; cache: LayerCache; weights: Tensor | null } {
+    const { y: a, cache, weights } = this.attn.forward(this.ln_1.forward(x), past, needWeights);
     const h = x.add(a);
     return { y: h.add(this.mlp.forward(this.ln_2.forward(h))), cache, weights };
   }
@@ -179,9 +180,12 @@ export class GPT extends Module {
 
   /**
    * Runs the model on `idx` int32 [B, T] after the cached positions: returns logits [B, T, V], the
-   * extended cache and each layer's attention weights [B, H, T, t + T].
+   * extended cache and each layer's attention weights [B, H, T, t + T] (an empty list with
+   * `needWeights: false`, which lets attention run fused).
+   * @example const { logits, cache } = gpt.forwardWithCache(prompt, [], { needWeights: false })
    */
-  forwardWithCache(idx: Tensor, cache: KVCache = []): { logits: Tensor; cache: KVCache; attention: Tensor[] } {
+  forwardWithCache(idx: Tensor, cache: KVCache = [], options: { needWeights?: boolean } = {}): { logits: Tensor; cache: KVCache; attention: Tensor[] } {
+    const needWeights = options.needWeights ?? true;
     if (idx.dtype !== 'int32') throw new DTypeError(`GPT.forward: idx must be int32 token ids, got ${idx.dtype}`);
     if (idx.ndim !== 2) throw new ShapeError(`GPT.forward: idx must be [B, T], got ${fmtShape(idx.shape)}`);
     const T = idx.shape[1]!;
@@ -196,17 +200,17 @@ export class GPT extends Module {
     const next: KVCache = [];
     const attention: Tensor[] = [];
     [...h].forEach((block, l) => {
-      const out = block.forward(x, cache[l] ?? null);
+      const out = block.forward(x, cache[l] ?? null, needWeights);
       x = out.y;
       next.push(out.cache);
-      attention.push(out.weights);
+      if (out.weights) attention.push(out.weights);
     });
     return { logits: this.lmHead.forward(ln_f.forward(x)), cache: next, attention };
   }
 
-  /** idx int32 [B, T] → logits [B, T, V]. */
+  /** idx int32 [B, T] → logits [B, T, V] (no attention weights are formed). */
   override forward(idx: Tensor): Tensor {
-    return this.forwardWithCache(idx).logits;
+    return this.forwardWithCache(idx, [], { needWeights: false }).logits;
   }
 
   /**
@@ -220,7 +224,7 @@ export class GPT extends Module {
       init: () => ({ cache: [], prefix: null }),
       step: (tokens, state) => {
         if (useCache) {
-          const { logits, cache } = this.forwardWithCache(tokens, state.cache);
+          const { logits, cache } = this.forwardWithCache(tokens, state.cache, { needWeights: false });
           return { logits: logits.select(1, -1), state: { cache, prefix: null } };
         }
         const prefix = state.prefix ? cat([state.prefix, tokens], 1) : tokens; // [N, t + T]
