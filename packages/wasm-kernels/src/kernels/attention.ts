@@ -4,23 +4,11 @@
 import { broadcastStrides, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
-
-/** The module's attention exports. Pointers are byte offsets. */
-interface AttentionExports {
-  /** Packs K [S, E] as Kᵀ in 8-key panels [⌈S/8⌉][E][8]. */
-  attentionPackK(k: number, S: number, E: number, dst: number): void;
-  /** Packs V [S, Ev] in 8-column panels [⌈Ev/8⌉][S][8]. */
-  attentionPackV(v: number, S: number, Ev: number, dst: number): void;
-  /** Query rows [r0, r1) of N·⌈L/4⌉·4 (parameter block at `params`, this thread's `scratch`). */
-  attentionRows(params: number, scratch: number, r0: number, r1: number): void;
-}
+import { THREAD_MIN_MACS } from '../runtime/threads.js';
 
 /** Slots of the parameter block, in assembly/attention.ts's order. */
 const FIELDS = ['q', 'kPacked', 'vPacked', 'mask', 'maskOffsets', 'msL', 'msS', 'causal', 'L', 'S', 'E', 'Ev', 'scale', 'out', 'kBytes', 'vBytes'] as const;
 type Params = Record<(typeof FIELDS)[number], number>;
-
-/** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
-const THREAD_MIN_MACS = 1 << 18;
 
 /** The byte offset of each flattened batch index of the mask, its L and S byte strides. */
 function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: number): { offsets: number[]; msL: number; msS: number } {
@@ -38,7 +26,7 @@ function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: nu
  */
 export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attrs, backend }) => {
   const wb = backend as WasmBackend;
-  const x = wb.exports as unknown as AttentionExports;
+  const x = wb.exports;
   const batch = q!.shape.slice(0, -2);
   const [L, E] = q!.shape.slice(-2) as [number, number];
   const [S, Ev] = v!.shape.slice(-2) as [number, number];

@@ -4,8 +4,7 @@ import { bytesPerElement, sizeOf, stridesOf } from '@qkv/tensor-core';
 import type { DType, KernelFunc, KernelName } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
-import { selectExports } from './select-codes.js';
-import { mergeDims } from './select.js';
+import { mergeDims } from './rows.js';
 
 /**
  * Copies the elements of `shape` from byte address `src` (element strides `srcStrides`) to `dst`
@@ -20,7 +19,7 @@ export function stridedCopy(wb: WasmBackend, dtype: DType, shape: readonly numbe
   const s = [...Array<number>(pad).fill(0), ...m.strides[0]!];
   const d = [...Array<number>(pad).fill(0), ...m.strides[1]!];
   const lead = n.length - 4;
-  const ex = selectExports(wb);
+  const ex = wb.exports;
   const walk = (dim: number, ps: number, pd: number): void => {
     if (dim === lead) {
       ex.copyStrided(ps, pd, el, n[lead]!, n[lead + 1]!, n[lead + 2]!, n[lead + 3]!, s[lead]!, s[lead + 1]!, s[lead + 2]!, s[lead + 3]!, d[lead]!, d[lead + 1]!, d[lead + 2]!, d[lead + 3]!);
@@ -59,7 +58,7 @@ export const padKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
   const el = bytesPerElement[x!.dtype];
   const n = sizeOf(shape);
   const out = wb.alloc(n * el);
-  selectExports(wb).fill(out.ptr, n, attrs.value ? elementBits(attrs.value as number, x!.dtype) : 0, el);
+  wb.exports.fill(out.ptr, n, attrs.value ? elementBits(attrs.value as number, x!.dtype) : 0, el);
   const outStrides = stridesOf(shape);
   const start = before.reduce((acc, b, i) => acc + b * outStrides[i]!, 0);
   stridedCopy(wb, x!.dtype, x!.shape, wb.handleOf(x!).ptr, stridesOf(x!.shape), out.ptr + start * el, outStrides);

@@ -4,7 +4,7 @@ import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { binaryCodes, GELU_TANH, unaryCodes } from './op-codes.js';
 import type { BinaryKernel, UnaryKernel } from './op-codes.js';
-import { broadcastStrides, forEachRow } from '@qkv/tensor-core';
+import { broadcastRows } from './rows.js';
 
 /** out = op(x) for a float32 x. */
 export function unaryKernel(name: UnaryKernel): KernelFunc {
@@ -28,16 +28,10 @@ export function binaryKernel(name: BinaryKernel): KernelFunc {
     const out = wb.alloc(n * 4);
     const ap = wb.handleOf(a!).ptr;
     const bp = wb.handleOf(b!).ptr;
-    const na = sizeOf(a!.shape);
-    const nb = sizeOf(b!.shape);
-    if ((na === n || na === 1) && (nb === n || nb === 1)) {
-      wb.exports.binary(code, ap, na === n ? 1 : 0, bp, nb === n ? 1 : 0, out.ptr, n);
-    } else {
-      const strides = [broadcastStrides(a!.shape, shape), broadcastStrides(b!.shape, shape)];
-      forEachRow(shape, strides, (o, base, len, inner) => {
-        wb.exports.binary(code, ap + o[0]! * 4, inner[0]!, bp + o[1]! * 4, inner[1]!, out.ptr + base * 4, len);
-      });
-    }
+    // same-shape and scalar operands merge into one row: one module call
+    broadcastRows(shape, [a!.shape, b!.shape], (o, base, len, inc) => {
+      wb.exports.binary(code, ap + o[0]! * 4, inc[0]!, bp + o[1]! * 4, inc[1]!, out.ptr + base * 4, len);
+    });
     return { handle: out, shape, dtype: 'float32' };
   };
 }

@@ -5,7 +5,7 @@ import { around, bytesPerElement, IndexError, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc, KernelName, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend, WasmHandle } from '../backend.js';
 import { onCpuViews } from './fallback.js';
-import { kindCodes, selectExports } from './select-codes.js';
+import { kindCodes } from './select-codes.js';
 
 type IndexKernel = Extract<KernelName, 'Gather' | 'ScatterAdd' | 'IndexSelect' | 'IndexAdd'>;
 const opNames: Record<IndexKernel, string> = { Gather: 'gather', ScatterAdd: 'scatterAdd', IndexSelect: 'indexSelect', IndexAdd: 'indexAdd' };
@@ -42,7 +42,7 @@ export const gatherKernel: KernelFunc = (args) => {
   const J = index!.shape[dim]!;
   const el = bytesPerElement[x!.dtype];
   const out = wb.alloc(outer * J * inner * el);
-  const bad = selectExports(wb).gather(el, wb.handleOf(x!).ptr, wb.handleOf(index!).ptr, out.ptr, outer, size, J, inner);
+  const bad = wb.exports.gather(el, wb.handleOf(x!).ptr, wb.handleOf(index!).ptr, out.ptr, outer, size, J, inner);
   return { handle: checked(wb, 'Gather', bad, index!, out, dim, size), shape: [...index!.shape], dtype: x!.dtype };
 };
 
@@ -55,7 +55,7 @@ export const scatterAddKernel: KernelFunc = (args) => {
   const wb = backend as WasmBackend;
   const [outer, size, inner] = around(x!.shape, dim);
   const out = copyOf(wb, x!);
-  const bad = selectExports(wb).scatterAdd(kindCodes[x!.dtype], out.ptr, wb.handleOf(index!).ptr, wb.handleOf(src!).ptr, outer, size, index!.shape[dim]!, inner);
+  const bad = wb.exports.scatterAdd(kindCodes[x!.dtype], out.ptr, wb.handleOf(index!).ptr, wb.handleOf(src!).ptr, outer, size, index!.shape[dim]!, inner);
   return { handle: checked(wb, 'ScatterAdd', bad, index!, out, dim, size), shape: [...x!.shape], dtype: x!.dtype };
 };
 
@@ -69,7 +69,7 @@ export const indexSelectKernel: KernelFunc = (args) => {
   const K = sizeOf(index!.shape);
   const el = bytesPerElement[x!.dtype];
   const out = wb.alloc(outer * K * inner * el);
-  const bad = selectExports(wb).indexSelect(wb.handleOf(x!).ptr, wb.handleOf(index!).ptr, K, out.ptr, outer, size, inner * el);
+  const bad = wb.exports.indexSelect(wb.handleOf(x!).ptr, wb.handleOf(index!).ptr, K, out.ptr, outer, size, inner * el);
   return { handle: checked(wb, 'IndexSelect', bad, index!, out, dim, size), shape: x!.shape.map((s, i) => (i === dim ? K : s)), dtype: x!.dtype };
 };
 
@@ -82,7 +82,7 @@ export const indexAddKernel: KernelFunc = (args) => {
   if (x!.dtype === 'bool' || src!.dtype !== x!.dtype || index!.dtype !== 'int32' || !fits) return onCpuViews('IndexAdd')(args);
   const wb = backend as WasmBackend;
   const out = copyOf(wb, x!);
-  const bad = selectExports(wb).indexAdd(kindCodes[x!.dtype], out.ptr, wb.handleOf(index!).ptr, sizeOf(index!.shape), wb.handleOf(src!).ptr, outer, size, inner);
+  const bad = wb.exports.indexAdd(kindCodes[x!.dtype], out.ptr, wb.handleOf(index!).ptr, sizeOf(index!.shape), wb.handleOf(src!).ptr, outer, size, inner);
   return { handle: checked(wb, 'IndexAdd', bad, index!, out, dim, size), shape: [...x!.shape], dtype: x!.dtype };
 };
 

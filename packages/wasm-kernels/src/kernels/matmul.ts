@@ -2,9 +2,8 @@
 // once per distinct batch, then strips of the flattened batch are split across threads.
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
+import { THREAD_MIN_MACS } from '../runtime/threads.js';
 
-/** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
-const THREAD_MIN_MACS = 1 << 18;
 
 /**
  * [Ba, M, K]·[Bb, K, N] → [max(Ba,Bb), M, N], with transposeA ([Ba, K, M]) and transposeB

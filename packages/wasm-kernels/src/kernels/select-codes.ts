@@ -1,7 +1,6 @@
-// Codes and signatures of the module's compare/where/cast, gather and copy exports
-// (assembly/compare.ts, select.ts, gather.ts, copy.ts use the same numbers). Pointers are byte offsets.
+// Codes and signatures of the module's compare/where/cast, gather, copy and attention exports
+// (assembly/compare.ts, select.ts, gather.ts, copy.ts, attention.ts use the same numbers). Pointers are byte offsets.
 import type { DType } from '@qkv/tensor-core';
-import type { WasmBackend } from '../backend.js';
 import type { BinaryKernel } from './op-codes.js';
 
 /** Element kinds: float32 0, int32 1, bool 2 (one byte). */
@@ -46,7 +45,12 @@ export interface SelectExports {
   fill(dst: number, n: number, bits: number, el: number): void;
 }
 
-/** The backend's module exports, typed for these kernels. */
-export function selectExports(wb: WasmBackend): SelectExports {
-  return wb.exports as unknown as SelectExports;
+/** The module's attention exports. Pointers are byte offsets. */
+export interface AttentionExports {
+  /** Packs K [S, E] as Kᵀ in 8-key panels [⌈S/8⌉][E][8]. */
+  attentionPackK(k: number, S: number, E: number, dst: number): void;
+  /** Packs V [S, Ev] in 8-column panels [⌈Ev/8⌉][S][8]. */
+  attentionPackV(v: number, S: number, Ev: number, dst: number): void;
+  /** Query rows [r0, r1) of N·⌈L/4⌉·4 (parameter block at `params`, this thread's `scratch`). */
+  attentionRows(params: number, scratch: number, r0: number, r1: number): void;
 }

@@ -1,38 +1,12 @@
 // Comparisons (bool output), logical and/or/not, where and cast for float32, int32 and bool, with
 // NumPy broadcasting: dims the operands walk alike are merged first, then one module call per row.
-import { broadcastShapes, broadcastStrides, bytesPerElement, forEachRow, sizeOf } from '@qkv/tensor-core';
+import { broadcastShapes, bytesPerElement, sizeOf } from '@qkv/tensor-core';
 import type { DType, KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
-import { compareCodes, kindCodes, LOGICAL_AND, selectExports } from './select-codes.js';
+import { broadcastRows } from './rows.js';
+import { compareCodes, kindCodes, LOGICAL_AND } from './select-codes.js';
 import type { CompareKernel } from './select-codes.js';
-
-/**
- * Merges adjacent dims that every operand walks contiguously (or broadcasts along both) and drops
- * dims of size 1, so rows are as long as they can be: [128,16,512] against a scalar is one row.
- */
-export function mergeDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const merged: number[] = [];
-  const out = strides.map((): number[] => []);
-  shape.forEach((n, d) => {
-    if (n === 1) return;
-    const last = merged.length - 1;
-    if (last >= 0 && strides.every((s, k) => out[k]![last] === s[d]! * n)) {
-      merged[last]! *= n;
-      strides.forEach((s, k) => (out[k]![last] = s[d]!));
-    } else {
-      merged.push(n);
-      strides.forEach((s, k) => out[k]!.push(s[d]!));
-    }
-  });
-  return { shape: merged, strides: out };
-}
-
-/** Calls `row(offsets, outOffset, length, increments)` per merged row of `shape` broadcast from `inputs`. */
-function broadcastRows(shape: readonly number[], inputs: readonly (readonly number[])[], row: (o: readonly number[], base: number, len: number, inc: readonly number[]) => void): void {
-  const m = mergeDims(shape, inputs.map((s) => broadcastStrides(s, shape)));
-  forEachRow(m.shape, m.strides, row);
-}
 
 /** a op b → bool for a, b of one dtype (logical ops: bool only; the rest run the cpu kernel on views). */
 export function compareKernel(name: CompareKernel): KernelFunc {
@@ -46,7 +20,7 @@ export function compareKernel(name: CompareKernel): KernelFunc {
     const out = wb.alloc(sizeOf(shape));
     const [ap, bp, el, kind] = [wb.handleOf(a!).ptr, wb.handleOf(b!).ptr, bytesPerElement[a!.dtype], kindCodes[a!.dtype]];
     broadcastRows(shape, [a!.shape, b!.shape], (o, base, len, inc) => {
-      selectExports(wb).compare(code, kind, ap + o[0]! * el, inc[0]!, bp + o[1]! * el, inc[1]!, out.ptr + base, len);
+      wb.exports.compare(code, kind, ap + o[0]! * el, inc[0]!, bp + o[1]! * el, inc[1]!, out.ptr + base, len);
     });
     return { handle: out, shape, dtype: 'bool' };
   };
@@ -59,7 +33,7 @@ export const logicalNotKernel: KernelFunc = (args) => {
   const wb = backend as WasmBackend;
   const n = sizeOf(x!.shape);
   const out = wb.alloc(n);
-  selectExports(wb).logicalNot(wb.handleOf(x!).ptr, out.ptr, n);
+  wb.exports.logicalNot(wb.handleOf(x!).ptr, out.ptr, n);
   return { handle: out, shape: [...x!.shape], dtype: 'bool' };
 };
 
@@ -73,7 +47,7 @@ export const whereKernel: KernelFunc = (args) => {
   const out = wb.alloc(sizeOf(shape) * el);
   const [cp, ap, bp] = [c!, a!, b!].map((t) => wb.handleOf(t).ptr) as [number, number, number];
   broadcastRows(shape, [c!.shape, a!.shape, b!.shape], (o, base, len, inc) => {
-    selectExports(wb).where(el, cp + o[0]!, inc[0]!, ap + o[1]! * el, inc[1]!, bp + o[2]! * el, inc[2]!, out.ptr + base * el, len);
+    wb.exports.where(el, cp + o[0]!, inc[0]!, ap + o[1]! * el, inc[1]!, bp + o[2]! * el, inc[2]!, out.ptr + base * el, len);
   });
   return { handle: out, shape, dtype: a!.dtype };
 };
@@ -84,7 +58,7 @@ export const castKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
   const dtype = attrs.dtype as DType;
   const n = sizeOf(x!.shape);
   const out = wb.alloc(n * bytesPerElement[dtype]);
-  selectExports(wb).cast(kindCodes[x!.dtype], kindCodes[dtype], wb.handleOf(x!).ptr, out.ptr, n);
+  wb.exports.cast(kindCodes[x!.dtype], kindCodes[dtype], wb.handleOf(x!).ptr, out.ptr, n);
   return { handle: out, shape: [...x!.shape], dtype };
 };
 

@@ -1,7 +1,8 @@
 // The functions the AssemblyScript module exports (assembly/index.ts). Pointers are byte offsets.
+import type { AttentionExports, SelectExports } from '../kernels/select-codes.js';
 
 /** Typed view of the module's exports. */
-export interface KernelExports {
+export interface KernelExports extends SelectExports, AttentionExports {
   heapBase(): number;
   /** Packs op(B) [K, N] into 8-column panels at `dst` (strides in bytes). */
   packB(b: number, rsB: number, csB: number, K: number, N: number, dst: number): void;

@@ -6,6 +6,9 @@
 import { SLOT, doneIndex, poolKernels, workerSource } from './worker-source.js';
 import type { PoolKernel } from './worker-source.js';
 
+/** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
+export const THREAD_MIN_MACS = 1 << 18;
+
 interface AnyWorker {
   postMessage(message: unknown): void;
   terminate(): unknown;
