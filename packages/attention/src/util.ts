@@ -68,13 +68,3 @@ export function batchedMatmul(a: Tensor, b: Tensor): Tensor {
 export function causalKeep(L: number, S: number): Tensor {
   return arange(S).unsqueeze(0).le(arange(L).unsqueeze(1));
 }
-
-/**
- * x·wᵀ + b as one GEMM with the weight read transposed in place (no copy of wᵀ).
- * x [..., in] · w [out, in] (+ b [out]) → [..., out]
- */
-export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const [out, inF] = w.shape as [number, number];
-  const y = batchMatMul(x.reshape([1, -1, inF]), w.reshape([1, out, inF]), false, true).reshape([...x.shape.slice(0, -1), out]);
-  return b ? y.add(b) : y;
-}

@@ -13,6 +13,7 @@ export * as init from './init.js';
 export type { InitOptions, KaimingOptions, Nonlinearity } from './init.js';
 
 export { Linear } from './layers/linear.js';
+export { affine } from './layers/affine.js';
 export type { LinearOptions } from './layers/linear.js';
 export { Embedding } from './layers/embedding.js';
 export type { EmbeddingOptions } from './layers/embedding.js';

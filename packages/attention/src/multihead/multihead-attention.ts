@@ -2,9 +2,8 @@
 // and the attention weights of every head on request.
 import { cat, fmtShape, fusedAttention, ShapeError, ValueError, zeros } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
-import { init, Linear, Module, Parameter } from '@qkv/nn';
+import { affine, init, Linear, Module, Parameter } from '@qkv/nn';
 import { attend, canFuse } from '../scaled-dot-product.js';
-import { linear } from '../util.js';
 import { mergeMasks } from './masks.js';
 
 const OP = 'MultiheadAttention.forward';
@@ -169,11 +168,11 @@ export class MultiheadAttention extends Module {
     const E = this.embedDim;
     const [bq, bk, bv] = this.inProjBias ? this.inProjBias.split(E) : [null, null, null];
     if (this.inProjWeight) {
-      if (selfAttention) return linear(query, this.inProjWeight, this.inProjBias).split(E, -1) as [Tensor, Tensor, Tensor];
+      if (selfAttention) return affine(query, this.inProjWeight, this.inProjBias).split(E, -1) as [Tensor, Tensor, Tensor];
       const [wq, wk, wv] = this.inProjWeight.split(E) as [Tensor, Tensor, Tensor];
-      return [linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)];
+      return [affine(query, wq, bq), affine(key, wk, bk), affine(value, wv, bv)];
     }
-    return [linear(query, this.qProjWeight!, bq), linear(key, this.kProjWeight!, bk), linear(value, this.vProjWeight!, bv)];
+    return [affine(query, this.qProjWeight!, bq), affine(key, this.kProjWeight!, bk), affine(value, this.vProjWeight!, bv)];
   }
 
   /** Checks ranks and sizes as PyTorch's `_mha_shape_check`; returns whether the input is batched. */

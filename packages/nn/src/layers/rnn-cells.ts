@@ -6,8 +6,6 @@ import { Module } from '../module.js';
 import { affine } from './affine.js';
 import { assertLastDim, assertPositiveInt, uniformParameter } from './util.js';
 
-export { affine };
-
 /**
  * One GRU step, gates in PyTorch's order (r, z, n), B batch · H hidden:
  * r = σ(gi_r + W_hr h + b_hr), z = σ(gi_z + W_hz h + b_hz), n = tanh(gi_n + r ⊙ (W_hn h + b_hn)),

@@ -3,7 +3,8 @@
 import { cat, dropout, ShapeError, ValueError, fmtShape, stack, zeros } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { Module } from '../module.js';
-import { affine, gruStep, lstmStep } from './rnn-cells.js';
+import { affine } from './affine.js';
+import { gruStep, lstmStep } from './rnn-cells.js';
 import { assertPositiveInt, uniformParameter } from './util.js';
 
 /** Options of GRU and LSTM (PyTorch's defaults). */

@@ -3,7 +3,8 @@
 // that each key and value is projected once: the decoder's own when its position arrives, the
 // encoder memory's once per source, instead of on every step.
 import type { MultiheadAttention } from '@qkv/attention';
-import { arange, batchMatMul, dropout, fusedAttention, ValueError, zeros } from '@qkv/tensor-core';
+import { affine } from '@qkv/nn';
+import { arange, dropout, fusedAttention, ValueError, zeros } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 
 /** The keys and values of one attention, split into heads: each [N, H, len, D]. */
@@ -47,13 +48,6 @@ function keyMask(keyPaddingMask: Tensor): Tensor {
   return additive.reshape([N, 1, 1, len]);
 }
 
-/** x [..., in] · w [out, in] (+ b [out]) → [..., out], one GEMM reading w transposed in place (as MultiheadAttention). */
-function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const [out, inF] = w.shape as [number, number];
-  const y = batchMatMul(x.reshape([1, -1, inF]), w.reshape([1, out, inF]), false, true).reshape([...x.shape.slice(0, -1), out]);
-  return b ? y.add(b) : y;
-}
-
 /** [N, len, E] → [N, H, len, D] */
 function heads(mha: MultiheadAttention, x: Tensor): Tensor {
   const [N, len] = x.shape as [number, number];
@@ -75,14 +69,14 @@ function inProjection(mha: MultiheadAttention, which: 0 | 1 | 2): [Tensor, Tenso
 /** `mha`'s projection `which` of x [N, len, ·] → [N, H, len, D]. */
 function project(mha: MultiheadAttention, x: Tensor, which: 0 | 1 | 2): Tensor {
   const [weight, bias] = inProjection(mha, which);
-  return heads(mha, linear(x, weight, bias));
+  return heads(mha, affine(x, weight, bias));
 }
 
 /** Self-attention's queries, keys and values of the T new positions x [N, T, E], each [N, H, T, D]. */
 export function projectSelf(mha: MultiheadAttention, x: Tensor): [Tensor, Tensor, Tensor] {
   assertCacheable(mha);
   if (!mha.inProjWeight) return [project(mha, x, 0), project(mha, x, 1), project(mha, x, 2)];
-  const [q, k, v] = linear(x, mha.inProjWeight, mha.inProjBias).split(mha.embedDim, -1) as [Tensor, Tensor, Tensor]; // one GEMM, as MultiheadAttention
+  const [q, k, v] = affine(x, mha.inProjWeight, mha.inProjBias).split(mha.embedDim, -1) as [Tensor, Tensor, Tensor]; // one GEMM, as MultiheadAttention
   return [heads(mha, q), heads(mha, k), heads(mha, v)];
 }
 
