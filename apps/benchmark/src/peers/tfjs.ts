@@ -12,7 +12,7 @@ let threadsSet = false;
  * it cannot start its worker pool, and asking for more (setThreadsCount(2)) loads the threaded
  * binary, which then runs slower on one thread (16 vs 27 GFLOPS at 512³ when measured here).
  */
-export async function useTf(backend: 'cpu' | 'wasm', _threads = 1): Promise<typeof tf> {
+export async function useTf(backend: 'cpu' | 'wasm'): Promise<typeof tf> {
   if (backend === 'wasm' && !threadsSet) {
     setThreadsCount(1);
     threadsSet = true;

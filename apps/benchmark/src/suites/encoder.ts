@@ -64,8 +64,8 @@ function weightsOf(layer: TransformerEncoderLayer): EncoderWeights<Float32Array>
   };
 }
 
-async function tfTrainer(d: Dims, w: EncoderWeights<Float32Array>, x: Float32Array, targets: Int32Array, threads: number): Promise<Trainer> {
-  const tf = await useTf('wasm', threads);
+async function tfTrainer(d: Dims, w: EncoderWeights<Float32Array>, x: Float32Array, targets: Int32Array): Promise<Trainer> {
+  const tf = await useTf('wasm');
   const shapes: Record<keyof EncoderWeights<unknown>, number[]> = {
     inProj: [3 * d.E, d.E], inBias: [3 * d.E], outProj: [d.E, d.E], outBias: [d.E], linear1W: [d.F, d.E], linear1B: [d.F],
     linear2W: [d.E, d.F], linear2B: [d.E], norm1W: [d.E], norm1B: [d.E], norm2W: [d.E], norm2B: [d.E],
@@ -125,6 +125,6 @@ export async function encoderSuite(ctx: BenchContext): Promise<Measurement[]> {
       await measure(qkvName(backend, threads), qkvTrainer(d, x, targets).trainer);
     }
   }
-  await measure('tfjs-wasm', await tfTrainer(d, w, x, targets, ctx.threads));
+  await measure('tfjs-wasm', await tfTrainer(d, w, x, targets));
   return out;
 }

@@ -51,7 +51,7 @@ export async function gemmSuite(ctx: BenchContext): Promise<Measurement[]> {
     if (m * k * n <= 512 ** 3) add('plain JS', await time(() => plainGemm(a, b, m, k, n), ctx.quick), 0);
     for (const backend of ['cpu', 'wasm'] as const) {
       if (backend === 'cpu' && m * k * n > 512 ** 3 && !ctx.quick) continue; // tfjs-cpu takes minutes at 1024³
-      const tf = await useTf(backend, ctx.threads);
+      const tf = await useTf(backend);
       await inTfScope(async () => {
         const ta = tf.tensor2d(a, [m, k]);
         const tb = tf.tensor2d(b, [k, n]);

@@ -52,8 +52,8 @@ function weightsOf(mha: MultiheadAttention): MhaWeights<Float32Array> {
 }
 
 /** TensorFlow.js runners on `backend` with the same weights. */
-async function tfRunners(backend: 'cpu' | 'wasm', threads: number, w: MhaWeights<Float32Array>, x: Float32Array, g: Float32Array, L: number, E: number, H: number) {
-  const tf = await useTf(backend, threads);
+async function tfRunners(backend: 'cpu' | 'wasm', w: MhaWeights<Float32Array>, x: Float32Array, g: Float32Array, L: number, E: number, H: number) {
+  const tf = await useTf(backend);
   const tw = { inProj: tf.tensor2d(w.inProj, [3 * E, E]), inBias: tf.tensor1d(w.inBias), outProj: tf.tensor2d(w.outProj, [E, E]), outBias: tf.tensor1d(w.outBias) };
   const tx = tf.tensor3d(x, [1, L, E]);
   const tg = tf.tensor3d(g, [1, L, E]);
@@ -109,7 +109,7 @@ export async function mhaSuite(ctx: BenchContext): Promise<Measurement[]> {
     const w = weightsOf(seededMha(E, H));
     for (const backend of ['cpu', 'wasm'] as const) {
       if (backend === 'cpu' && L > 512 && !ctx.quick) continue; // tfjs-cpu: many seconds per run
-      const runners = await tfRunners(backend, ctx.threads, w, x, g, L, E, H);
+      const runners = await tfRunners(backend, w, x, g, L, E, H);
       await inTfScope(() => measure(`tfjs-${backend}`, runners, backend === 'cpu' && L > 128 && !ctx.quick ? ['forward'] : ['forward', 'forward+backward']));
       runners.dispose();
     }

@@ -51,7 +51,7 @@ export async function normSuite(ctx: BenchContext): Promise<Measurement[]> {
       }
       out.push({ suite: 'norm', case: label, system: 'plain JS', ...(await time(() => (op === 'softmax' ? plainSoftmax(x, rows, cols) : plainLayerNorm(x, rows, cols)), ctx.quick)), work, maxAbsDiff: 0 });
       for (const backend of ['cpu', 'wasm'] as const) {
-        const tf = await useTf(backend, ctx.threads);
+        const tf = await useTf(backend);
         const t = tf.tensor2d(x, [rows, cols]);
         const go = (): Float32Array => {
           if (op === 'softmax') return tf.softmax(t).dataSync() as Float32Array;
