@@ -33,6 +33,13 @@ let resetting: Promise<void> | null = null;
 let threads: Promise<WasmThreads> | null = null;
 const post = (m: FromWorker) => postMessage(m);
 
+/** Pairs kept out of training for the accuracy curve and the heatmap's example (the last ones of a task). */
+const HELD_OUT = 64;
+
+function splitHeldOut(pairs: TextPair[]): { train: TextPair[]; heldOut: TextPair[] } {
+  return { train: pairs.slice(0, -HELD_OUT), heldOut: pairs.slice(-HELD_OUT) };
+}
+
 async function makeTask(config: TrainConfig): Promise<{ train: TextPair[]; heldOut: TextPair[]; source: Tokenizer; target: Tokenizer }> {
   if (config.task === 'cmudict') {
     // 3,000 CMUdict words shipped with the app (scripts/cmudict-slice.mjs): spelling → phonemes
@@ -42,16 +49,14 @@ async function makeTask(config: TrainConfig): Promise<{ train: TextPair[]; heldO
     const all = pairs.map(([source, target]) => ({ source, target }));
     const source = CharTokenizer.fromCorpus(all.map((p) => p.source));
     const target = WordTokenizer.fromCorpus(all.map((p) => p.target));
-    return { train: all.slice(0, 2936), heldOut: all.slice(2936), source, target };
+    return { ...splitHeldOut(all), source, target };
   }
   if (config.task === 'date') {
-    const pairs = dateTask({ count: 4064, seed: config.seed });
     const { source, target } = dateTaskTokenizers();
-    return { train: pairs.slice(0, 4000), heldOut: pairs.slice(4000), source, target };
+    return { ...splitHeldOut(dateTask({ count: 4000 + HELD_OUT, seed: config.seed })), source, target };
   }
-  const pairs = sequenceTask(config.task, { count: 4064, seed: config.seed, minLength: 3, maxLength: 10 });
   const tok = sequenceTaskTokenizer();
-  return { train: pairs.slice(0, 4000), heldOut: pairs.slice(4000), source: tok, target: tok };
+  return { ...splitHeldOut(sequenceTask(config.task, { count: 4000 + HELD_OUT, seed: config.seed, minLength: 3, maxLength: 10 })), source: tok, target: tok };
 }
 
 /** The output's tokens: phonemes for the CMUdict task, characters otherwise. */
