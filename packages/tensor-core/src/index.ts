@@ -42,7 +42,7 @@ export type { GradContext, GradFunc, GradNode } from './autograd/tape.js';
 export { cpuKernels } from './backends/cpu/register.js';
 export { gemm as cpuGemm } from './backends/cpu/matmul.js';
 /** Strided walks over broadcast shapes, for backend packages' own kernels. */
-export { around, broadcastStrides, forEachRow } from './backends/cpu/strided.js';
+export { around, batchOffsets, broadcastStrides, forEachRow } from './backends/cpu/strided.js';
 export * from './ops/creation.js';
 export * from './ops/random.js';
 export * from './ops/unary.js';

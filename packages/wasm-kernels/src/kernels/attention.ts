@@ -1,7 +1,7 @@
 // FusedAttention on the heap (assembly/attention.ts): K and V of every head packed once, then
 // blocks of 4 query rows — scores, mask, softmax, P·V — split across threads by rows, each
 // thread with its own scratch for one block of scores.
-import { broadcastStrides, sizeOf } from '@qkv/tensor-core';
+import { batchOffsets, broadcastStrides, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { THREAD_MIN_MACS } from '../runtime/threads.js';
@@ -13,11 +13,7 @@ type Params = Record<(typeof FIELDS)[number], number>;
 /** The byte offset of each flattened batch index of the mask, its L and S byte strides. */
 function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: number): { offsets: number[]; msL: number; msS: number } {
   const st = broadcastStrides(mask.shape, [...batch, L, S]).map((s) => s * 4);
-  let offsets = [0];
-  batch.forEach((size, d) => {
-    offsets = offsets.flatMap((o) => Array.from({ length: size }, (_, i) => o + i * st[d]!));
-  });
-  return { offsets, msL: st[batch.length]!, msS: st[batch.length + 1]! };
+  return { offsets: batchOffsets(batch, st), msL: st[batch.length]!, msS: st[batch.length + 1]! };
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { KernelFunc } from '../../backend.js';
 import { sizeOf } from '../../shape.js';
 import { f32, out } from './backend.js';
-import { broadcastStrides } from './strided.js';
+import { batchOffsets, broadcastStrides } from './strided.js';
 
 /**
  * out[n, l] = Σₛ pₛ·v[n, s] with p = softmax(q[n, l]·k[n, s]·scale + mask[n, l, s]) over the keys
@@ -51,12 +51,3 @@ export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attr
   }
   return out(dst, [...batch, L, Ev], 'float32');
 };
-
-/** The offset of each flattened (row-major) batch index, given the batch dims' strides. */
-function batchOffsets(batch: readonly number[], strides: readonly number[]): number[] {
-  let offsets = [0];
-  batch.forEach((size, d) => {
-    offsets = offsets.flatMap((o) => Array.from({ length: size }, (_, i) => o + i * (strides[d] ?? 0)));
-  });
-  return offsets;
-}

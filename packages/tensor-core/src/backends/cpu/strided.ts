@@ -42,3 +42,16 @@ export function forEachRow(
 export function around(shape: readonly number[], dim: number): [number, number, number] {
   return [sizeOf(shape.slice(0, dim)), shape[dim] ?? 1, sizeOf(shape.slice(dim + 1))];
 }
+
+/**
+ * The element offset of each flattened (row-major) index of the leading `batch` dims, given their
+ * strides (0 along broadcast dims): where each batch entry of a broadcast operand starts.
+ * @example batchOffsets([2, 3], [0, 5]) // [0, 5, 10, 0, 5, 10]
+ */
+export function batchOffsets(batch: readonly number[], strides: readonly number[]): number[] {
+  let offsets = [0];
+  batch.forEach((size, d) => {
+    offsets = offsets.flatMap((o) => Array.from({ length: size }, (_, i) => o + i * (strides[d] ?? 0)));
+  });
+  return offsets;
+}
