@@ -2,9 +2,10 @@
 // and parameters are MultiheadAttention's (in_proj_weight, in_proj_bias, out_proj), split apart so
 // that each key and value is projected once: the decoder's own when its position arrives, the
 // encoder memory's once per source, instead of on every step.
+import { scaledDotProductAttention } from '@qkv/attention';
 import type { MultiheadAttention } from '@qkv/attention';
 import { affine } from '@qkv/nn';
-import { arange, dropout, fusedAttention, ValueError, zeros } from '@qkv/tensor-core';
+import { arange, ValueError, zeros } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 
 /** The keys and values of one attention, split into heads: each [N, H, len, D]. */
@@ -93,20 +94,13 @@ export function projectMemory(mha: MultiheadAttention, memory: Tensor): KeyValue
 }
 
 /**
- * softmax(q·kᵀ/√D + mask)·v per head, then out_proj, as MultiheadAttention without weights: one
- * fused kernel, or the composed form when dropout on the weights is active (training).
+ * softmax(q·kᵀ/√D + mask)·v per head, then out_proj, as MultiheadAttention without weights:
+ * `scaledDotProductAttention` runs it as one fused kernel, or composed when dropout on the weights
+ * is active (training).
  * q [N, H, T, D] · key/value [N, H, S, D] · mask broadcasting to [N, H, T, S] → [N, T, E]
  */
 export function attendCached(mha: MultiheadAttention, q: Tensor, { key, value }: KeyValue, mask: Tensor | null): Tensor {
   const [N, H, T, D] = q.shape as [number, number, number, number];
-  const scale = 1 / Math.sqrt(D);
-  const p = mha.training ? mha.dropout : 0;
-  let output: Tensor;
-  if (p === 0) {
-    output = fusedAttention(q, key, value, { mask, scale }); // [N, H, T, D]
-  } else {
-    const scores = q.mul(scale).matmul(key.transpose(-2, -1)); // [N, H, T, D]·[N, H, D, S] → [N, H, T, S]
-    output = dropout((mask ? scores.add(mask) : scores).softmax(-1), p, true, mha.generator).matmul(value);
-  }
+  const { output } = scaledDotProductAttention(q, key, value, { attnMask: mask, dropoutP: mha.training ? mha.dropout : 0, generator: mha.generator }); // [N, H, T, D]
   return mha.outProj.forward(output.permute(0, 2, 1, 3).reshape([N, T, H * D])); // [N, H, T, D] → [N, T, E]
 }
