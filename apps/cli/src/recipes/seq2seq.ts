@@ -8,7 +8,8 @@ import type { Tokenizer } from '@qkv/tokenizer';
 import { beamSearch, greedyDecode } from '@qkv/transformer';
 import { padTexts } from '@qkv/datasets';
 import type { TextPair } from '@qkv/datasets';
-import { epochOrder, setting } from './settings.js';
+import { epochOrder, setting, warmupCosine } from './settings.js';
+import { UsageError } from '../errors.js';
 import type { Seq2SeqModel } from './seq2seq-models.js';
 import type { Prediction, RunOptions, Session } from './types.js';
 
@@ -37,6 +38,24 @@ export interface Seq2SeqVocab {
 }
 
 /**
+ * The learning rate at optimizer step `step` (1-based) that `--set schedule` picks:
+ * `noam` (0): the Transformer paper's shape, a linear warmup over `--set warmup` steps then decay as
+ * step^−0.5, scaled so that its peak is `--lr`; `cosine` (1): the same warmup, then half a cosine down
+ * to a tenth of `--lr` at the run's last step (`--max-steps`, or `--epochs` × batches per epoch), so a
+ * run that is planned to fit a time budget ends annealed instead of mid-decay.
+ */
+export function seq2seqSchedule(run: RunOptions, batchesPerEpoch: number): (step: number) => number {
+  const kind = setting(run, 'schedule', 0);
+  if (kind !== 0 && kind !== 1) throw new UsageError(`--set schedule must be 0 (noam) or 1 (cosine), got ${kind}`);
+  if (kind === 1) return warmupCosine(run, batchesPerEpoch, 400);
+  const warmup = setting(run, 'warmup', 400); // recipes set their own default through `defaults.set`
+  // Noam's d_model factor cancels once the schedule is scaled to peak at --lr, so 1 stands for it
+  const schedule = noam(1, warmup);
+  const peak = schedule(warmup);
+  return (step) => (run.lr * schedule(step)) / peak;
+}
+
+/**
  * Builds the optimizer, batches, loss, metrics and prediction for a seq2seq task around the model
  * that `build` makes from the task's vocabularies.
  */
@@ -50,10 +69,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
   const optimizer = new AdamW(model.parameters(), { lr: run.lr, betas: [0.9, 0.98], eps: 1e-9, weightDecay: 0.01 });
   const train = run.limit ? task.train.slice(0, run.limit) : task.train;
   const batchesPerEpoch = Math.ceil(train.length / run.batchSize);
-  const warmup = setting(run, 'warmup', 400); // recipes set their own default through `defaults.set`
-  // Noam's d_model factor cancels once the schedule is scaled to peak at --lr, so 1 stands for it
-  const schedule = noam(1, warmup);
-  const peakNoam = schedule(warmup);
+  const lrAt = seq2seqSchedule(run, batchesPerEpoch);
   // `--set bucket=1`: batches of similar source and target lengths (less padding, same data per epoch)
   const lengths = setting(run, 'bucket', 0) === 1 ? train.map((r) => source.encode(r.source).length * 256 + target.encode(r.target).length) : undefined;
   const order = epochOrder(train.length, run.batchSize, run.seed, lengths);
@@ -73,8 +89,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
   return {
     model,
     optimizer,
-    // Noam's shape (warm up, then decay as step^-0.5), scaled so that its peak equals --lr
-    lrAt: (step) => (run.lr * schedule(step)) / peakNoam,
+    lrAt,
     batchesPerEpoch,
     clipNorm: 1,
     batch: (epoch, index) => order(epoch)[index]!.map((i) => train[i]!),
