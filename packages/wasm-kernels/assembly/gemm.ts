@@ -190,6 +190,90 @@ export function gemmRows(pa: usize, pb: usize, M: i32, K: i32, N: i32, c: usize,
 }
 
 /**
+ * kernel4x8 reading op(A) in place instead of from a packed strip: row r of the tile at pointer
+ * `ar`, each advancing `step` bytes per depth. Costs three more adds per depth than the packed
+ * kernel, and saves packing A, which dominates when B has few columns (attention's P·V).
+ */
+function kernel4x8Rows(a0: usize, a1: usize, a2: usize, a3: usize, step: usize, pb: usize, kc: i32, c: usize, ldc: usize, mr: i32, nc: i32, first: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a0);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a3);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    a0 += step;
+    a1 += step;
+    a2 += step;
+    a3 += step;
+    pb += 32;
+  }
+  storeRow(c, c00, c01, nc, first);
+  if (mr > 1) storeRow(c + ldc, c10, c11, nc, first);
+  if (mr > 2) storeRow(c + 2 * ldc, c20, c21, nc, first);
+  if (mr > 3) storeRow(c + 3 * ldc, c30, c31, nc, first);
+}
+
+/**
+ * gemmRows with op(A) read in place: element (i, k) at a + i·rs + k·cs (bytes). Rows past M in the
+ * last strip repeat its last row (never read past A); their results are not stored.
+ */
+function gemmRowsInPlace(a: usize, rs: usize, cs: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
+  const ldc = <usize>N << 2;
+  const panels = <usize>((N + 7) >> 3);
+  i1 = min(i1, M);
+  for (let jc = 0; jc < N; jc += NC) {
+    const jEnd = min(N, jc + NC);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0);
+      const first = k0 == 0;
+      const bBlock = pb + (<usize>k0 * panels << 5);
+      for (let i = i0; i < i1; i += 4) {
+        const mr = min(4, i1 - i);
+        const a0 = a + <usize>i * rs + <usize>k0 * cs;
+        const a1 = mr > 1 ? a0 + rs : a0;
+        const a2 = mr > 2 ? a0 + 2 * rs : a1;
+        const a3 = mr > 3 ? a0 + 3 * rs : a2;
+        const ci = c + <usize>i * ldc;
+        for (let j = jc; j < jEnd; j += 8) {
+          kernel4x8Rows(a0, a1, a2, a3, cs, bBlock + (<usize>(j >> 3) * <usize>kc << 5), kc, ci + (<usize>j << 2), ldc, mr, min(8, N - j), first);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * gemmBatched with op(A) read in place (unpacked) from `a`: `mode` bit 0 says A is stored
+ * transposed ([K, M] per batch, so op(A)(i, k) at i·4 + k·M·4), bit 1 that one A serves every
+ * batch. Rows [r0, r1) of batch·Mp rows as in gemmBatched; B is packed by `packB` as there.
+ */
+export function gemmBatchedInPlaceA(a: usize, mode: i32, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
+  if (M <= 0) return;
+  const transposed = (mode & 1) != 0;
+  const aBatch: usize = (mode & 2) != 0 ? 0 : <usize>M * <usize>K << 2;
+  const rs: usize = transposed ? 4 : <usize>K << 2;
+  const cs: usize = transposed ? <usize>M << 2 : 4;
+  const Mp = (M + 3) & ~3;
+  const cBatch = <usize>M * <usize>N << 2;
+  for (let t = r0 / Mp; t * Mp < r1; t++) {
+    const i0 = max(r0 - t * Mp, 0);
+    const i1 = min(r1 - t * Mp, Mp);
+    gemmRowsInPlace(a + <usize>t * aBatch, rs, cs, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1);
+  }
+}
+
+/**
  * Rows [r0, r1) of a batch of GEMMs flattened to batch·Mp rows, Mp = M rounded up to 4 (so every
  * range starts on a strip): batch t reads packed A at pa + t·paBatch, packed B at pb + t·pbBatch
  * (0 when B is shared) and writes C at c + t·M·N·4. The unit of work a thread receives.

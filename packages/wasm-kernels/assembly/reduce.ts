@@ -1,4 +1,5 @@
 import { vexpNonPositive } from './vexp';
+import { flushSubnormal, flushSubnormals } from './elementwise';
 
 // Reductions over the middle axis of [outer, R, inner], softmax along it, and row layer norm.
 
@@ -91,7 +92,7 @@ export function softmax(x: usize, out: usize, outer: i32, size: i32, inner: i32,
         for (let k = 0; k < size; k++) store<f32>(dst + <usize>k * step, load<f32>(src + <usize>k * step) - lse);
       } else {
         const r = <f32>(1.0 / s);
-        for (let k = 0; k < size; k++) store<f32>(dst + <usize>k * step, load<f32>(dst + <usize>k * step) * r);
+        for (let k = 0; k < size; k++) store<f32>(dst + <usize>k * step, flushSubnormal(load<f32>(dst + <usize>k * step) * r));
       }
     }
   }
@@ -171,6 +172,7 @@ function softmaxRow(src: usize, dst: usize, size: i32, log: bool): void {
     return;
   }
   const vr = f32x4.splat(<f32>(1.0 / s));
-  for (j = 0; j + 4 <= size; j += 4) v128.store(dst + (<usize>j << 2), f32x4.mul(v128.load(dst + (<usize>j << 2)), vr));
-  for (; j < size; j++) store<f32>(dst + (<usize>j << 2), load<f32>(dst + (<usize>j << 2)) * f32x4.extract_lane(vr, 0));
+  // weights below 2⁻¹²⁶ become 0 (see flushSubnormals): a GEMM over them would run 10× slower
+  for (j = 0; j + 4 <= size; j += 4) v128.store(dst + (<usize>j << 2), flushSubnormals(f32x4.mul(v128.load(dst + (<usize>j << 2)), vr)));
+  for (; j < size; j++) store<f32>(dst + (<usize>j << 2), flushSubnormal(load<f32>(dst + (<usize>j << 2)) * f32x4.extract_lane(vr, 0)));
 }

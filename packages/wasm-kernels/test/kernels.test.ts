@@ -57,6 +57,32 @@ describe('wasm element-wise kernels', () => {
     }
   });
 
+  it('flushes subnormal results of mul, div and softmax to zero (cpu keeps them), so later kernels never meet one', async () => {
+    const tiny = 2 ** -126; // the smallest normal float32
+    await setBackend('cpu');
+    // the reference really produces subnormals here: 2⁻⁶⁴·2⁻⁷⁰ = 2⁻¹³⁴; 2⁻¹²⁶ / 4 = 2⁻¹²⁸; e⁻⁸⁷/3 < 2⁻¹²⁶
+    const x = [2 ** -64, tiny, 3, -(2 ** -64), 2 ** -63, tiny, 1, 1];
+    const y = [2 ** -70, 2, 2, 2 ** -70, 2 ** -63, 1, 1, 1];
+    const cpuMul = Array.from(tensor(x).mul(tensor(y)).dataSync());
+    expect(cpuMul.slice(0, 4)).toEqual([2 ** -134, 2 ** -125, 6, -(2 ** -134)]);
+    expect(tensor([tiny]).div(tensor([4])).item()).toBe(2 ** -128);
+    const row = [0, 0, -87, 0, 0, 0, 0]; // a 7-wide row takes the SIMD body and the scalar tail
+    const cpuSoftmax = Array.from(tensor([row, [...row].reverse()]).softmax(-1).dataSync());
+    expect(cpuSoftmax[2]).toBeGreaterThan(0);
+    expect(cpuSoftmax[2]).toBeLessThan(tiny);
+    await setBackend('wasm');
+    const mul = Array.from(tensor(x).mul(tensor(y)).dataSync());
+    expect(mul).toEqual([0, 2 ** -125, 6, 0, 2 ** -126, tiny, 1, 1]); // 0 for the subnormals, exact otherwise
+    expect(Array.from(tensor(x.slice(0, 3)).mul(tensor(y.slice(0, 3))).dataSync())).toEqual([0, 2 ** -125, 6]); // scalar path
+    expect(tensor([tiny]).div(tensor([4])).item()).toBe(0);
+    expect(tensor([NaN, -Infinity]).mul(tensor([2, 2])).dataSync()).toEqual(new Float32Array([NaN, -Infinity])); // not flushed
+    expect(tensor([tiny]).div(tensor([0.5])).item()).toBe(2 ** -125);
+    const softmax = Array.from(tensor([row, [...row].reverse()]).softmax(-1).dataSync());
+    expect(softmax[2]).toBe(0);
+    expect(softmax[7 + 4]).toBe(0);
+    expectClose(softmax, cpuSoftmax, { atol: 1e-7 });
+  });
+
   it('keeps int32 and bool ops exact (they run the reference kernel on heap views)', async () => {
     await setBackend('wasm');
     const a = tensor([7, -7, 3], { dtype: 'int32' });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { backendInstance, batchMatMul, matmul, setBackend, tensor } from '@qkv/tensor-core';
 import { expectClose } from '@qkv/tensor-core/testing';
 import type { WasmBackend } from '../src/backend.js';
+import { IN_PLACE_A_MAX_N } from '../src/kernels/matmul.js';
 import '../src/index.js';
 import { expectSameAsCpu, floats } from './helpers.js';
 
@@ -25,6 +26,18 @@ describe('BatchMatMul on wasm', () => {
     await expectSameAsCpu([[3, 17, 33], [1, 33, 19]], (x, y) => batchMatMul(x, y), tol);
     await expectSameAsCpu([[1, 17, 33], [3, 33, 19]], (x, y) => batchMatMul(x, y), tol);
     await expectSameAsCpu([[3, 33, 17], [1, 19, 33]], (x, y) => batchMatMul(x, y, true, true), tol);
+  });
+
+  it('reads A in place when B has at most IN_PLACE_A_MAX_N columns: every layout, batch sharing and depth blocking', async () => {
+    expect(IN_PLACE_A_MAX_N).toBe(32);
+    // attention's P·V and dV = Pᵀ·dO shapes at odd sizes, K past the 256 depth block, a partial last strip
+    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      for (const [m, k, n] of [[67, 300, 16], [130, 257, 32], [6, 513, 24]] as const) {
+        await expectSameAsCpu([tA ? [3, k, m] : [3, m, k], tB ? [3, n, k] : [3, k, n]], (x, y) => batchMatMul(x, y, tA, tB), tol);
+        await expectSameAsCpu([tA ? [1, k, m] : [1, m, k], tB ? [3, n, k] : [3, k, n]], (x, y) => batchMatMul(x, y, tA, tB), tol); // one A for every batch
+        await expectSameAsCpu([tA ? [3, k, m] : [3, m, k], tB ? [1, n, k] : [1, k, n]], (x, y) => batchMatMul(x, y, tA, tB), tol); // one B: rows fold unless transposeA
+      }
+    }
   });
 
   it('computes a hand-checked 2×2 product exactly', async () => {

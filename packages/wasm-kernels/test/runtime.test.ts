@@ -64,14 +64,21 @@ describe('wasm threads', () => {
     const b = tensor(floats(257 * 67, 4), { shape: [1, 257, 67] });
     const one = batchMatMul(a, b).dataSync();
     const oneT = batchMatMul(a.transpose(1, 2), b.transpose(1, 2), true, true).dataSync();
+    const v = tensor(floats(3 * 257 * 16, 5), { shape: [3, 257, 16] }); // 16 columns: A read in place
+    const oneV = batchMatMul(a, v).dataSync();
+    const oneVT = batchMatMul(a.transpose(1, 2), v, true).dataSync();
     await setThreads(2);
     expect(await getThreads()).toBe(2);
     const two = batchMatMul(a, b).dataSync();
     const twoT = batchMatMul(a.transpose(1, 2), b.transpose(1, 2), true, true).dataSync();
+    const twoV = batchMatMul(a, v).dataSync();
+    const twoVT = batchMatMul(a.transpose(1, 2), v, true).dataSync();
     await setThreads(1);
     expect(await getThreads()).toBe(1);
     expect(two).toEqual(one);
     expect(twoT).toEqual(oneT);
+    expect(twoV).toEqual(oneV);
+    expect(twoVT).toEqual(oneVT);
   });
 
   it('rejects a thread count outside [1, 64]', async () => {

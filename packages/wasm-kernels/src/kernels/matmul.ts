@@ -1,8 +1,16 @@
-// BatchMatMul on the SIMD GEMM: op(A) is packed into 4-row strips and op(B) into 8-column panels
-// once per distinct batch, then strips of the flattened batch are split across threads.
+// BatchMatMul on the SIMD GEMM: op(A) is packed into 4-row strips (or read in place when op(B) has
+// few columns) and op(B) into 8-column panels once per distinct batch, then strips of the flattened
+// batch are split across threads.
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { THREAD_MIN_MACS } from '../runtime/threads.js';
+
+/**
+ * Up to this many columns of op(B), op(A) is read in place instead of packed into strips: with at
+ * most 4 panels of B each strip would be read at most 4 times, fewer than packing costs (measured
+ * on attention's P·V, [128, 384, 384]·[128, 384, 16]: see the package README).
+ */
+export const IN_PLACE_A_MAX_N = 32;
 
 
 /**
@@ -34,21 +42,35 @@ export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }
   // with a shared B and plain A, the batch folds into the rows: one GEMM of batch·M rows
   const fold = bb === 1 && !tA;
   const rowsA = fold ? batch * m : m;
-  const packsA = fold || ba === 1 ? 1 : ba;
   const packsB = bb === 1 ? 1 : bb;
-  const aBytes = Math.ceil(rowsA / 4) * k * 16;
   const bBytes = Math.ceil(n / 8) * k * 32;
-  const pa = wb.heap.alloc(packsA * aBytes);
   // a shared B seen before with this layout (a weight, reused across calls) keeps its packed panels
   const cached = packsB === 1 ? wb.packCache.lookup(wb.handleOf(b!), `${tB ? 'T' : 'N'}${k}x${n}`, bBytes) : null;
   const pb = cached?.ptr ?? wb.heap.alloc(packsB * bBytes);
+  const rows = (fold ? 1 : batch) * Math.ceil(rowsA / 4) * 4;
+  const threaded = wb.pool !== null && rows >= 8 && rows * n * k >= THREAD_MIN_MACS;
+  if (n <= IN_PLACE_A_MAX_N) {
+    // few panels of B: each strip of A is read only ⌈N/8⌉ times, so packing A would cost more than it saves
+    try {
+      if (!cached?.filled) for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
+      const args = [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0), pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
+      const local = (r0: number, r1: number): void => wb.exports.gemmBatchedInPlaceA(...args, r0, r1);
+      if (threaded) wb.pool!.dispatch('gemmBatchedInPlaceA', () => args, rows, 4, local);
+      else local(0, rows);
+    } finally {
+      if (!cached) wb.heap.free(pb, packsB * bBytes);
+    }
+    return { handle: out, shape, dtype: 'float32' };
+  }
+  const packsA = fold || ba === 1 ? 1 : ba;
+  const aBytes = Math.ceil(rowsA / 4) * k * 16;
+  const pa = wb.heap.alloc(packsA * aBytes);
   try {
     for (let t = 0; t < packsA; t++) wb.exports.packA(aPtr + t * m * k * 4, rsA, csA, rowsA, k, pa + t * aBytes);
     if (!cached?.filled) for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
     const args = [pa, packsA === 1 ? 0 : aBytes, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
-    const rows = (fold ? 1 : batch) * Math.ceil(rowsA / 4) * 4;
     const local = (r0: number, r1: number): void => wb.exports.gemmBatched(...args, r0, r1);
-    if (wb.pool && rows >= 8 && rows * n * k >= THREAD_MIN_MACS) wb.pool.run(args, rows, 4, local);
+    if (threaded) wb.pool!.run(args, rows, 4, local);
     else local(0, rows);
   } finally {
     if (!cached) wb.heap.free(pb, packsB * bBytes);

@@ -20,6 +20,8 @@ export interface KernelExports extends SelectExports, AttentionExports {
   layerNorm(x: number, out: number, rows: number, size: number, eps: number): void;
   /** Rows [r0, r1) of batch·⌈M/4⌉·4 rows of batched GEMMs over packed A and B (assembly/gemm.ts). */
   gemmBatched(pa: number, paBatch: number, pb: number, pbBatch: number, M: number, K: number, N: number, c: number, r0: number, r1: number): void;
+  /** gemmBatched reading op(A) in place: mode bit 0 = A stored transposed, bit 1 = one A for every batch. */
+  gemmBatchedInPlaceA(a: number, mode: number, pb: number, pbBatch: number, M: number, K: number, N: number, c: number, r0: number, r1: number): void;
 }
 
 /** The declared maximum of the module's memory, in 64 KiB pages (scripts/build-wasm.mjs). */
