@@ -162,34 +162,6 @@ function kernel4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, mr: i32,
 }
 
 /**
- * C[i0:i1, 0:N] = A[i0:i1, :]·B for A packed by `packA` (M rows) and B by `packB`; C is row-major
- * with N columns. i0 is a multiple of 4; K ≥ 1. Threads call this on disjoint row ranges.
- */
-export function gemmRows(pa: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
-  const ldc = <usize>N << 2;
-  const strips = <usize>((M + 3) >> 2);
-  const panels = <usize>((N + 7) >> 3);
-  i1 = min(i1, M);
-  for (let jc = 0; jc < N; jc += NC) {
-    const jEnd = min(N, jc + NC);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0);
-      const first = k0 == 0;
-      const aBlock = pa + (<usize>k0 * strips << 4);
-      const bBlock = pb + (<usize>k0 * panels << 5);
-      for (let i = i0; i < i1; i += 4) {
-        const ai = aBlock + (<usize>(i >> 2) * <usize>kc << 4);
-        const ci = c + <usize>i * ldc;
-        const mr = min(4, i1 - i);
-        for (let j = jc; j < jEnd; j += 8) {
-          kernel4x8(ai, bBlock + (<usize>(j >> 3) * <usize>kc << 5), kc, ci + (<usize>j << 2), ldc, mr, min(8, N - j), first);
-        }
-      }
-    }
-  }
-}
-
-/**
  * kernel4x8 reading op(A) in place instead of from a packed strip: row r of the tile at pointer
  * `ar`, each advancing `step` bytes per depth. Costs three more adds per depth than the packed
  * kernel, and saves packing A, which dominates when B has few columns (attention's P·V).
@@ -225,11 +197,15 @@ function kernel4x8Rows(a0: usize, a1: usize, a2: usize, a3: usize, step: usize, 
 }
 
 /**
- * gemmRows with op(A) read in place: element (i, k) at a + i·rs + k·cs (bytes). Rows past M in the
- * last strip repeat its last row (never read past A); their results are not stored.
+ * C[i0:i1, 0:N] = op(A)[i0:i1, :]·B, B packed by `packB`, C row-major with N columns; i0 is a
+ * multiple of 4, K ≥ 1. op(A) is either packed by `packA` (rs = 0: `a` holds the strips of all M
+ * rows) or read in place, element (i, k) at a + i·rs + k·cs bytes; then rows past M in the last
+ * strip repeat its last row (never read past A) and their results are not stored. Threads call
+ * this on disjoint row ranges.
  */
-function gemmRowsInPlace(a: usize, rs: usize, cs: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
+function gemmRows(a: usize, rs: usize, cs: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
   const ldc = <usize>N << 2;
+  const strips = <usize>((M + 3) >> 2);
   const panels = <usize>((N + 7) >> 3);
   i1 = min(i1, M);
   for (let jc = 0; jc < N; jc += NC) {
@@ -237,54 +213,53 @@ function gemmRowsInPlace(a: usize, rs: usize, cs: usize, pb: usize, M: i32, K: i
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const first = k0 == 0;
+      const aBlock = a + (<usize>k0 * strips << 4);
       const bBlock = pb + (<usize>k0 * panels << 5);
       for (let i = i0; i < i1; i += 4) {
         const mr = min(4, i1 - i);
+        const ci = c + <usize>i * ldc;
+        if (rs == 0) {
+          const ai = aBlock + (<usize>(i >> 2) * <usize>kc << 4);
+          for (let j = jc; j < jEnd; j += 8) kernel4x8(ai, bBlock + (<usize>(j >> 3) * <usize>kc << 5), kc, ci + (<usize>j << 2), ldc, mr, min(8, N - j), first);
+          continue;
+        }
         const a0 = a + <usize>i * rs + <usize>k0 * cs;
         const a1 = mr > 1 ? a0 + rs : a0;
         const a2 = mr > 2 ? a0 + 2 * rs : a1;
         const a3 = mr > 3 ? a0 + 3 * rs : a2;
-        const ci = c + <usize>i * ldc;
-        for (let j = jc; j < jEnd; j += 8) {
-          kernel4x8Rows(a0, a1, a2, a3, cs, bBlock + (<usize>(j >> 3) * <usize>kc << 5), kc, ci + (<usize>j << 2), ldc, mr, min(8, N - j), first);
-        }
+        for (let j = jc; j < jEnd; j += 8) kernel4x8Rows(a0, a1, a2, a3, cs, bBlock + (<usize>(j >> 3) * <usize>kc << 5), kc, ci + (<usize>j << 2), ldc, mr, min(8, N - j), first);
       }
     }
   }
 }
 
 /**
- * gemmBatched with op(A) read in place (unpacked) from `a`: `mode` bit 0 says A is stored
- * transposed ([K, M] per batch, so op(A)(i, k) at i·4 + k·M·4), bit 1 that one A serves every
- * batch. Rows [r0, r1) of batch·Mp rows as in gemmBatched; B is packed by `packB` as there.
+ * Rows [r0, r1) of a batch of GEMMs flattened to batch·Mp rows, Mp = M rounded up to 4 (so every
+ * range starts on a strip): batch t reads A at a + t·aBatch (packed when rs = 0, see gemmRows),
+ * packed B at pb + t·pbBatch (0 when B is shared) and writes C at c + t·M·N·4.
  */
-export function gemmBatchedInPlaceA(a: usize, mode: i32, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
+function batchedRows(a: usize, aBatch: usize, rs: usize, cs: usize, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
   if (M <= 0) return;
-  const transposed = (mode & 1) != 0;
-  const aBatch: usize = (mode & 2) != 0 ? 0 : <usize>M * <usize>K << 2;
-  const rs: usize = transposed ? 4 : <usize>K << 2;
-  const cs: usize = transposed ? <usize>M << 2 : 4;
   const Mp = (M + 3) & ~3;
   const cBatch = <usize>M * <usize>N << 2;
   for (let t = r0 / Mp; t * Mp < r1; t++) {
     const i0 = max(r0 - t * Mp, 0);
     const i1 = min(r1 - t * Mp, Mp);
-    gemmRowsInPlace(a + <usize>t * aBatch, rs, cs, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1);
+    gemmRows(a + <usize>t * aBatch, rs, cs, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1);
   }
 }
 
-/**
- * Rows [r0, r1) of a batch of GEMMs flattened to batch·Mp rows, Mp = M rounded up to 4 (so every
- * range starts on a strip): batch t reads packed A at pa + t·paBatch, packed B at pb + t·pbBatch
- * (0 when B is shared) and writes C at c + t·M·N·4. The unit of work a thread receives.
- */
+/** Rows [r0, r1) of batched GEMMs over A packed by `packA` (see batchedRows): the unit of work a thread receives. */
 export function gemmBatched(pa: usize, paBatch: usize, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
-  if (M <= 0) return;
-  const Mp = (M + 3) & ~3;
-  const cBatch = <usize>M * <usize>N << 2;
-  for (let t = r0 / Mp; t * Mp < r1; t++) {
-    const i0 = max(r0 - t * Mp, 0);
-    const i1 = min(r1 - t * Mp, Mp);
-    gemmRows(pa + <usize>t * paBatch, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1);
-  }
+  batchedRows(pa, paBatch, 0, 0, pb, pbBatch, M, K, N, c, r0, r1);
+}
+
+/**
+ * gemmBatched with op(A) read in place (unpacked) from `a`: `mode` bit 0 says A is stored
+ * transposed ([K, M] per batch, so op(A)(i, k) at i·4 + k·M·4), bit 1 that one A serves every batch.
+ */
+export function gemmBatchedInPlaceA(a: usize, mode: i32, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
+  const transposed = (mode & 1) != 0;
+  const aBatch: usize = (mode & 2) != 0 ? 0 : <usize>M * <usize>K << 2;
+  batchedRows(a, aBatch, transposed ? 4 : <usize>K << 2, transposed ? <usize>M << 2 : 4, pb, pbBatch, M, K, N, c, r0, r1);
 }
