@@ -53,9 +53,9 @@ export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attr
     };
     // views after every allocation: growing the memory detaches earlier ones
     const i32 = new Int32Array(wb.heap.memory.buffer);
-    i32.set(FIELDS.map((f) => p[f]), params >> 2);
-    new Float32Array(wb.heap.memory.buffer)[(params >> 2) + FIELDS.indexOf('scale')] = attrs.scale as number;
-    i32.set(layout.offsets, offsets >> 2);
+    i32.set(FIELDS.map((f) => p[f]), params >>> 2); // >>>: heap addresses reach 4 GiB, past int32
+    new Float32Array(wb.heap.memory.buffer)[(params >>> 2) + FIELDS.indexOf('scale')] = attrs.scale as number;
+    i32.set(layout.offsets, offsets >>> 2);
     const rows = N * Math.ceil(L / 4) * 4;
     const local = (r0: number, r1: number): void => x.attentionRows(params, scratch, r0, r1);
     if (wb.pool && rows >= 8 && N * L * S * (E + Ev) >= THREAD_MIN_MACS) {
