@@ -19,7 +19,7 @@ export interface ThreadReport {
   threads: number;
   /** setThreads(2)'s rejection message, or null when it resolved. */
   setThreadsError: string | null;
-  /** GEMMs that were split across the pool (ThreadPool.run calls). */
+  /** GEMMs that were split across the pool (ThreadPool.dispatch calls of a GEMM export). */
   poolRuns: number;
   /** Whether the pool's calling thread slept in Atomics.wait (false: it spun), or null without runs. */
   callerBlocked: boolean | null;
@@ -33,11 +33,11 @@ export interface ThreadReport {
 
 let poolRuns = 0;
 let callerBlocked: boolean | null = null;
-const run = ThreadPool.prototype.run;
-ThreadPool.prototype.run = function (this: ThreadPool, ...args: Parameters<ThreadPool['run']>): void {
-  poolRuns++;
+const dispatch = ThreadPool.prototype.dispatch;
+ThreadPool.prototype.dispatch = function (this: ThreadPool, ...args: Parameters<ThreadPool['dispatch']>): void {
+  if (args[0].startsWith('gemm')) poolRuns++;
   callerBlocked = (this as unknown as { canBlock: boolean }).canBlock;
-  run.apply(this, args);
+  dispatch.apply(this, args);
 };
 
 /** Bytes of the wasm backend's memory now. */

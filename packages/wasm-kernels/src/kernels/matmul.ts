@@ -12,7 +12,6 @@ import { THREAD_MIN_MACS } from '../runtime/threads.js';
  */
 export const IN_PLACE_A_MAX_N = 32;
 
-
 /**
  * [Ba, M, K]·[Bb, K, N] → [max(Ba,Bb), M, N], with transposeA ([Ba, K, M]) and transposeB
  * ([Bb, N, K]); a batch of 1 broadcasts. With Bb = 1 and no transposeA the batch folds into the
@@ -48,33 +47,24 @@ export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }
   const cached = packsB === 1 ? wb.packCache.lookup(wb.handleOf(b!), `${tB ? 'T' : 'N'}${k}x${n}`, bBytes) : null;
   const pb = cached?.ptr ?? wb.heap.alloc(packsB * bBytes);
   const rows = (fold ? 1 : batch) * Math.ceil(rowsA / 4) * 4;
-  const threaded = wb.pool !== null && rows >= 8 && rows * n * k >= THREAD_MIN_MACS;
-  if (n <= IN_PLACE_A_MAX_N) {
-    // few panels of B: each strip of A is read only ⌈N/8⌉ times, so packing A would cost more than it saves
-    try {
-      if (!cached?.filled) for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
-      const args = [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0), pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
-      const local = (r0: number, r1: number): void => wb.exports.gemmBatchedInPlaceA(...args, r0, r1);
-      if (threaded) wb.pool!.dispatch('gemmBatchedInPlaceA', () => args, rows, 4, local);
-      else local(0, rows);
-    } finally {
-      if (!cached) wb.heap.free(pb, packsB * bBytes);
-    }
-    return { handle: out, shape, dtype: 'float32' };
-  }
-  const packsA = fold || ba === 1 ? 1 : ba;
+  // few panels of B: each strip of A would be read only ⌈N/8⌉ times, fewer than packing it costs
+  const inPlace = n <= IN_PLACE_A_MAX_N;
+  const packsA = inPlace ? 0 : fold || ba === 1 ? 1 : ba;
   const aBytes = Math.ceil(rowsA / 4) * k * 16;
-  const pa = wb.heap.alloc(packsA * aBytes);
+  const pa = packsA > 0 ? wb.heap.alloc(packsA * aBytes) : 0;
   try {
     for (let t = 0; t < packsA; t++) wb.exports.packA(aPtr + t * m * k * 4, rsA, csA, rowsA, k, pa + t * aBytes);
     if (!cached?.filled) for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
-    const args = [pa, packsA === 1 ? 0 : aBytes, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
-    const local = (r0: number, r1: number): void => wb.exports.gemmBatched(...args, r0, r1);
-    if (threaded) wb.pool!.run(args, rows, 4, local);
+    const kernel = inPlace ? 'gemmBatchedInPlaceA' : 'gemmBatched';
+    // in place: A itself and its layout (bit 0 transposed, bit 1 one A for every batch); else the packed strips and their batch stride
+    const [a0, a1] = inPlace ? [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0)] : [pa, packsA === 1 ? 0 : aBytes];
+    const args = [a0, a1, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
+    const local = (r0: number, r1: number): void => wb.exports[kernel](...args, r0, r1);
+    if (wb.pool && rows >= 8 && rows * n * k >= THREAD_MIN_MACS) wb.pool.dispatch(kernel, () => args, rows, 4, local);
     else local(0, rows);
   } finally {
     if (!cached) wb.heap.free(pb, packsB * bBytes);
-    wb.heap.free(pa, packsA * aBytes);
+    if (packsA > 0) wb.heap.free(pa, packsA * aBytes);
   }
   return { handle: out, shape, dtype: 'float32' };
 };

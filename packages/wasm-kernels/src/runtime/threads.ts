@@ -87,17 +87,9 @@ export class ThreadPool {
   }
 
   /**
-   * Splits rows [0, rows) into `size` ranges (multiples of `align`), posts all but the first to
-   * the workers with `args` (gemmBatched's first 8 arguments), runs the first with `local`, and
-   * returns when every range is done.
-   */
-  run(args: readonly number[], rows: number, align: number, local: (r0: number, r1: number) => void): void {
-    this.dispatch('gemmBatched', () => args, rows, align, local);
-  }
-
-  /**
-   * `run` for any export of `poolKernels`: thread t (0 = the caller, which runs `local`) gets
-   * `argsOf(t)` (at most 8 integers) before its row range, so each can own its scratch memory.
+   * Runs export `kernel` of `poolKernels` on rows [0, rows), split into `size` ranges (multiples of
+   * `align`): thread t (0 = the caller, which runs `local`) gets `argsOf(t)` (at most 8 integers)
+   * before its row range, so each can own its scratch memory. Returns when every range is done.
    */
   dispatch(kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, align: number, local: (r0: number, r1: number) => void): void {
     const chunk = Math.ceil(rows / this.size / align) * align;
