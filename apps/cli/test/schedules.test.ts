@@ -1,7 +1,9 @@
-// The seq2seq recipes' learning-rate schedules (`--set schedule`), against values computed by hand.
+// The seq2seq recipes' learning-rate schedules (`--set schedule`) and the evaluation subset, against
+// values computed by hand.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { seq2seqSchedule } from '../src/recipes/seq2seq.js';
+import { evenlySpaced } from '../src/recipes/settings.js';
 import type { RunOptions } from '../src/recipes/types.js';
 
 const run = (set: Record<string, string>, extra: Partial<RunOptions> = {}): RunOptions => ({ seed: 0, epochs: 2, batchSize: 8, lr: 2e-3, set, ...extra });
@@ -31,5 +33,17 @@ describe('seq2seqSchedule', () => {
   it('rejects a schedule it does not know', () => {
     expect(() => seq2seqSchedule(run({ schedule: '2' }), 10)).toThrow(UsageError);
     expect(() => seq2seqSchedule(run({ schedule: '2' }), 10)).toThrow('--set schedule must be 0 (noam) or 1 (cosine), got 2');
+  });
+});
+
+describe('evenlySpaced', () => {
+  it('spreads a limit over the whole list, in order, and keeps everything without one', () => {
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(evenlySpaced(xs, 4)).toEqual([0, 2, 5, 7]); // ⌊0·10/4⌋, ⌊10/4⌋, ⌊20/4⌋, ⌊30/4⌋
+    expect(evenlySpaced(xs, 1)).toEqual([0]);
+    expect(evenlySpaced(xs, 0)).toEqual([]);
+    expect(evenlySpaced(xs, 10)).toEqual(xs);
+    expect(evenlySpaced(xs, 25)).toEqual(xs);
+    expect(evenlySpaced(xs)).toEqual(xs);
   });
 });

@@ -8,7 +8,7 @@ import type { Tokenizer } from '@qkv/tokenizer';
 import { beamSearch, greedyDecode } from '@qkv/transformer';
 import { padTexts } from '@qkv/datasets';
 import type { TextPair } from '@qkv/datasets';
-import { epochOrder, setting, warmupCosine } from './settings.js';
+import { epochOrder, evenlySpaced, setting, warmupCosine } from './settings.js';
 import { UsageError } from '../errors.js';
 import type { Seq2SeqModel } from './seq2seq-models.js';
 import type { Prediction, RunOptions, Session } from './types.js';
@@ -107,7 +107,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
       return { loss, count };
     },
     evaluate: (split, limit) => {
-      const items = task.evalItems(split).slice(0, limit ?? Infinity);
+      const items = evenlySpaced(task.evalItems(split), limit); // the split may be sorted: sample all of it
       const predictions: string[] = [];
       const beam = setting(run, 'evalBeam', 1);
       for (let i = 0; i < items.length; i += 128) predictions.push(...decode(items.slice(i, i + 128).map((it) => it.source), beam));

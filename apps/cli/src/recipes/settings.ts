@@ -41,3 +41,16 @@ export function warmupCosine(run: RunOptions, batchesPerEpoch: number, defaultWa
   const schedule = cosineWithWarmup(warmup, total, { minFactor: 0.1 });
   return (step) => run.lr * schedule(step);
 }
+
+/**
+ * At most `limit` items spread evenly over `items` (indices ⌊i·n/limit⌋), in order; all of them
+ * without a limit. A validation subset taken this way samples the whole split even when it is
+ * sorted (CMUdict's splits keep the dictionary's alphabetical order), where its first `limit`
+ * items would all be words beginning with an apostrophe or "a".
+ * @example evenlySpaced([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4) // [0, 2, 5, 7]
+ */
+export function evenlySpaced<T>(items: readonly T[], limit?: number): T[] {
+  const n = items.length;
+  if (limit === undefined || limit >= n) return [...items];
+  return Array.from({ length: Math.max(0, limit) }, (_, i) => items[Math.floor((i * n) / limit)]!);
+}
