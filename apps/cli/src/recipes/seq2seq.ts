@@ -43,6 +43,7 @@ export interface Seq2SeqVocab {
  * step^−0.5, scaled so that its peak is `--lr`; `cosine` (1): the same warmup, then half a cosine down
  * to a tenth of `--lr` at the run's last step (`--max-steps`, or `--epochs` × batches per epoch), so a
  * run that is planned to fit a time budget ends annealed instead of mid-decay.
+ * @example seq2seqSchedule({ ...run, set: { schedule: '1', warmup: '800' } }, 836)(800) // run.lr, the peak
  */
 export function seq2seqSchedule(run: RunOptions, batchesPerEpoch: number): (step: number) => number {
   const kind = setting(run, 'schedule', 0);
