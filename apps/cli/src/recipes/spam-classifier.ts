@@ -22,11 +22,11 @@ function padded(rows: readonly (readonly number[])[], pad: number) {
 export const spamClassifier: Recipe = {
   name: 'spam-classifier',
   description: 'SpamAssassin spam vs ham, Transformer classifier over BPE tokens (accuracy, spam precision/recall)',
-  defaults: { seed: 0, epochs: 4, batchSize: 32, lr: 1e-3, evalLimit: 1000, set: { warmup: '100' } },
+  defaults: { seed: 0, epochs: 6, batchSize: 32, lr: 1e-3, evalLimit: 1000, set: { warmup: '100' } },
   settings: {
-    vocab: 'BPE vocabulary size, learnt from the training e-mails (2000)',
-    maxTokens: 'tokens kept of each e-mail (192)',
-    tailTokens: 'of maxTokens, how many come from the end of a longer e-mail (head + tail truncation, where list footers and signatures sit); 0 = the start only (0)',
+    vocab: 'BPE vocabulary size, learnt from the training e-mails (4000)',
+    maxTokens: 'tokens kept of each e-mail (512)',
+    tailTokens: 'of maxTokens, how many come from the end of a longer e-mail (head + tail truncation, where list footers and signatures sit); 0 = the start only (a quarter of maxTokens: 128)',
     dModel: 'model width (64)',
     nhead: 'attention heads (4)',
     layers: 'encoder layers (2)',
@@ -38,10 +38,10 @@ export const spamClassifier: Recipe = {
     const spam = await loadSpamAssassin({ seed: run.seed });
     const trainItems = run.limit ? spam.train.slice(0, run.limit) : spam.train;
     const saved = (manifest?.tokenizer as object | undefined) ?? undefined;
-    const tokenizer = saved ? BPETokenizer.load(saved as never) : BPETokenizer.train(trainItems.map((m) => m.text), { vocabSize: setting(run, 'vocab', 2000) });
+    const tokenizer = saved ? BPETokenizer.load(saved as never) : BPETokenizer.train(trainItems.map((m) => m.text), { vocabSize: setting(run, 'vocab', 4000) });
     const pad = tokenizer.specialTokens.pad!;
-    const maxTokens = setting(run, 'maxTokens', 192);
-    const tailTokens = setting(run, 'tailTokens', 0);
+    const maxTokens = setting(run, 'maxTokens', 512);
+    const tailTokens = setting(run, 'tailTokens', Math.floor(maxTokens / 4));
     if (!Number.isInteger(tailTokens) || tailTokens < 0 || tailTokens >= maxTokens) throw new UsageError(`--set tailTokens must be an integer in [0, maxTokens), got ${tailTokens}`);
     // head + tail truncation (Sun et al. 2019, "How to Fine-Tune BERT for Text Classification?")
     const encode = (text: string) => {
