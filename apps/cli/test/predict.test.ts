@@ -88,7 +88,7 @@ describe('spam-classifier predict', () => {
     p.attention!.weights.forEach((row) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4));
   });
 
-  it('keeps the head and the tail of a long e-mail with --set tailTokens, and rejects a tail as long as maxTokens', async () => {
+  it('keeps the head and the tail of a long e-mail (by default a quarter of maxTokens from the end), and rejects a tail as long as maxTokens', async () => {
     const set = { vocab: '300', maxTokens: '32', dModel: '16', layers: '1', ff: '32' };
     const text = `${'hello there '.repeat(60)}unsubscribe from this list`;
     const shown = async (extra: Record<string, string>) => {
@@ -97,9 +97,12 @@ describe('spam-classifier predict', () => {
       expect(p.output).toContain(', 32 tokens)');
       return p.attention!.rowLabels.join('').replace(/·/g, ' ');
     };
-    const headOnly = await shown({});
+    const headOnly = await shown({ tailTokens: '0' });
     expect(headOnly.startsWith('hello there')).toBe(true);
     expect(headOnly).not.toContain('list');
+    const byDefault = await shown({}); // tailTokens = ⌊32 / 4⌋ = 8
+    expect(byDefault.startsWith('hello there')).toBe(true);
+    expect(byDefault.endsWith('list')).toBe(true);
     const headTail = await shown({ tailTokens: '12' });
     expect(headTail.startsWith('hello there')).toBe(true);
     expect(headTail.endsWith('be from this list')).toBe(true); // the last 12 tokens of a 300-token BPE
