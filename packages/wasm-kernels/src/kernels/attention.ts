@@ -4,7 +4,7 @@
 import { batchOffsets, broadcastStrides, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
-import { THREAD_MIN_MACS } from '../runtime/threads.js';
+import { runRows } from '../runtime/threads.js';
 
 /** Slots of the parameter block, in assembly/attention.ts's order. */
 const FIELDS = ['q', 'kPacked', 'vPacked', 'mask', 'maskOffsets', 'msL', 'msS', 'causal', 'L', 'S', 'E', 'Ev', 'scale', 'out', 'kBytes', 'vBytes'] as const;
@@ -58,9 +58,7 @@ export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attr
     i32.set(layout.offsets, offsets >>> 2);
     const rows = N * Math.ceil(L / 4) * 4;
     const local = (r0: number, r1: number): void => x.attentionRows(params, scratch, r0, r1);
-    if (wb.pool && rows >= 8 && N * L * S * (E + Ev) >= THREAD_MIN_MACS) {
-      wb.pool.dispatch('attentionRows', (t) => [params, scratch + t * scratchBytes], rows, 4, local);
-    } else local(0, rows);
+    runRows(wb.pool, 'attentionRows', (t) => [params, scratch + t * scratchBytes], rows, N * L * S * (E + Ev), local);
   } finally {
     blocks.forEach((bytes, i) => wb.heap.free([kp, vp, params, offsets, scratch][i]!, bytes));
   }

@@ -3,7 +3,7 @@
 // batch are split across threads.
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
-import { THREAD_MIN_MACS } from '../runtime/threads.js';
+import { runRows } from '../runtime/threads.js';
 
 /**
  * Up to this many columns of op(B), op(A) is read in place instead of packed into strips: with at
@@ -60,8 +60,7 @@ export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }
     const [a0, a1] = inPlace ? [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0)] : [pa, packsA === 1 ? 0 : aBytes];
     const args = [a0, a1, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
     const local = (r0: number, r1: number): void => wb.exports[kernel](...args, r0, r1);
-    if (wb.pool && rows >= 8 && rows * n * k >= THREAD_MIN_MACS) wb.pool.dispatch(kernel, () => args, rows, 4, local);
-    else local(0, rows);
+    runRows(wb.pool, kernel, () => args, rows, rows * n * k, local);
   } finally {
     if (!cached) wb.heap.free(pb, packsB * bBytes);
     if (packsA > 0) wb.heap.free(pa, packsA * aBytes);

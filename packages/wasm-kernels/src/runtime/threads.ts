@@ -7,7 +7,18 @@ import { SLOT, doneIndex, poolKernels, workerSource } from './worker-source.js';
 import type { PoolKernel } from './worker-source.js';
 
 /** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
-export const THREAD_MIN_MACS = 1 << 18;
+const THREAD_MIN_MACS = 1 << 18;
+
+/**
+ * Runs `local` on rows [0, rows) of a job of `macs` multiply-adds: split across `pool` by
+ * `dispatch` (rows in multiples of 4) when there is a pool, at least 8 rows and enough work to pay
+ * for waking the workers, else on the calling thread alone.
+ * @example runRows(wb.pool, 'gemmBatched', () => args, rows, rows * n * k, local)
+ */
+export function runRows(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, macs: number, local: (r0: number, r1: number) => void): void {
+  if (pool && rows >= 8 && macs >= THREAD_MIN_MACS) pool.dispatch(kernel, argsOf, rows, 4, local);
+  else local(0, rows);
+}
 
 interface AnyWorker {
   postMessage(message: unknown): void;
