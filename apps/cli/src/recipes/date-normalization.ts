@@ -1,7 +1,7 @@
 // date-normalization: "Thursday, June 25, 2009" → "2009-06-25". Small; trains in seconds to
 // minutes, and is the task the demo trains live.
 import { dateTask, dateTaskTokenizers } from '@qkv/datasets';
-import { seq2seqSession } from './seq2seq.js';
+import { seq2seqSession, seq2seqSettings } from './seq2seq.js';
 import { setting } from './settings.js';
 import { transformerSeq2Seq } from './seq2seq-models.js';
 import type { Recipe } from './types.js';
@@ -19,10 +19,7 @@ export const dateNormalization: Recipe = {
     ff: 'feed-forward size (128)',
     dropout: 'dropout (0.1)',
     warmup: 'steps of rising learning rate before the decay (100)',
-    schedule: '0: Noam (inverse-square-root decay); 1: cosine down to a tenth of --lr at the last step of --epochs/--max-steps (0)',
-    labelSmoothing: 'label smoothing (0.1)',
-    evalBeam: 'beam width when scoring (1: greedy)',
-    beam: 'beam width of predict (1: greedy)',
+    ...seq2seqSettings,
     embInit: 'token embeddings: 1 = N(0, 1/E) as the Transformer paper (default), 0 = N(0, 1) as nn.Embedding (1)',
   },
   async setup(run) {

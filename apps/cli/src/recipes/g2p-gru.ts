@@ -3,7 +3,7 @@
 import type { RNNAttentionKind } from '@qkv/transformer';
 import { UsageError } from '../errors.js';
 import { g2pTask } from './g2p-data.js';
-import { seq2seqSession } from './seq2seq.js';
+import { seq2seqSession, seq2seqSettings } from './seq2seq.js';
 import { setting } from './settings.js';
 import { gruSeq2Seq } from './seq2seq-models.js';
 import type { Recipe } from './types.js';
@@ -23,10 +23,7 @@ export const g2pGru: Recipe = {
     dropout: 'dropout on the embeddings (0.1)',
     teacherForcing: 'share of training batches fed the reference tokens (1)',
     warmup: 'steps of rising learning rate before the decay (400)',
-    schedule: '0: Noam (inverse-square-root decay); 1: cosine down to a tenth of --lr at the last step of --epochs/--max-steps (0)',
-    labelSmoothing: 'label smoothing (0.1)',
-    evalBeam: 'beam width when scoring (1: greedy)',
-    beam: 'beam width of predict (1: greedy)',
+    ...seq2seqSettings,
   },
   async setup(run) {
     const attention = (run.set.attention ?? 'bahdanau') as RNNAttentionKind;

@@ -1,6 +1,6 @@
 // g2p-transformer: CMUdict spelling → ARPAbet phonemes with a Transformer; the demo's home model.
 import { g2pTask } from './g2p-data.js';
-import { seq2seqSession } from './seq2seq.js';
+import { seq2seqSession, seq2seqSettings } from './seq2seq.js';
 import { setting } from './settings.js';
 import { transformerSeq2Seq } from './seq2seq-models.js';
 import type { Recipe } from './types.js';
@@ -18,10 +18,7 @@ export const g2pTransformer: Recipe = {
     ff: 'feed-forward size (512)',
     dropout: 'dropout (0.1)',
     warmup: 'steps of rising learning rate before the decay (800)',
-    schedule: '0: Noam (inverse-square-root decay); 1: cosine down to a tenth of --lr at the last step of --epochs/--max-steps (0)',
-    labelSmoothing: 'label smoothing (0.1)',
-    evalBeam: 'beam width when scoring (1: greedy)',
-    beam: 'beam width of predict (1: greedy)',
+    ...seq2seqSettings,
     embInit: 'token embeddings: 1 = N(0, 1/E) as the Transformer paper (default), 0 = N(0, 1) as nn.Embedding (1)',
   },
   async setup(run) {

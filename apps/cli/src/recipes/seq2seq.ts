@@ -38,6 +38,18 @@ export interface Seq2SeqVocab {
 }
 
 /**
+ * The `--set` keys that `seq2seqSession` itself reads, with their help lines, for every seq2seq
+ * recipe's `settings` (the recipes add their model's keys and their own `warmup` default).
+ * @example settings: { dModel: 'model width (128)', warmup: '… (800)', ...seq2seqSettings }
+ */
+export const seq2seqSettings: Readonly<Record<string, string>> = {
+  schedule: '0: Noam (inverse-square-root decay); 1: cosine down to a tenth of --lr at the last step of --epochs/--max-steps (0)',
+  labelSmoothing: 'label smoothing (0.1)',
+  evalBeam: 'beam width when scoring (1: greedy)',
+  beam: 'beam width of predict (1: greedy)',
+};
+
+/**
  * The learning rate at optimizer step `step` (1-based) that `--set schedule` picks:
  * `noam` (0): the Transformer paper's shape, a linear warmup over `--set warmup` steps then decay as
  * step^−0.5, scaled so that its peak is `--lr`; `cosine` (1): the same warmup, then half a cosine down
