@@ -30,7 +30,7 @@ describe('BatchMatMul on wasm', () => {
 
   it('reads A in place when B has at most IN_PLACE_A_MAX_N columns: every layout, batch sharing and depth blocking', async () => {
     expect(IN_PLACE_A_MAX_N).toBe(32);
-    // attention's P·V and dV = Pᵀ·dO shapes at odd sizes, K past the 256 depth block, a partial last strip
+    // attention's P·V and dV = Pᵀ·dO shapes at odd sizes, K past the 512 depth block (513), a partial last strip
     for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       for (const [m, k, n] of [[67, 300, 16], [130, 257, 32], [6, 513, 24]] as const) {
         await expectSameAsCpu([tA ? [3, k, m] : [3, m, k], tB ? [3, n, k] : [3, k, n]], (x, y) => batchMatMul(x, y, tA, tB), tol);
