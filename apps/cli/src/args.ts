@@ -1,5 +1,5 @@
 // Command-line parsing for `qkv`: flags, defaults from the recipe, and usage errors.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { findRecipe } from './recipes/index.js';
@@ -15,6 +15,9 @@ commands:
   predict <recipe> <input> --checkpoint F
                                    the model's output, with its attention as a terminal heatmap
   export <recipe> --checkpoint F   write model.safetensors + manifest.json for the demo (--out)
+  average <recipe> F1 F2 [F…]      the mean of several checkpoints' weights, scored on the test
+                                   split: model.safetensors + manifest.json in --out (default:
+                                   average/ beside F1), for eval / predict / export --checkpoint
 
 options:
   --backend <cpu|wasm>   compute backend (default: the fastest available)
@@ -27,6 +30,8 @@ options:
   --out <dir>            output directory (default runs/<recipe>)
   --resume <file>        continue from a checkpoint, bit-identically
   --time-limit <min>     stop training after this many minutes (checkpoint, then test metrics)
+  --keep-checkpoints     also keep each periodic checkpoint as checkpoint-<step>.safetensors
+  --checkpoint-every <n> save a checkpoint every n steps (default 200)
   --eval-every <n>       validate every n steps (default: at each epoch's end)
   --checkpoint <file>    weights for eval / predict / export
   --set key=value        recipe-specific setting (repeatable), e.g. --set dModel=128
@@ -59,7 +64,7 @@ export function parse(argv: string[]) {
         'batch-size': { type: 'string' }, lr: { type: 'string' }, 'max-steps': { type: 'string' }, limit: { type: 'string' },
         'eval-limit': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, checkpoint: { type: 'string' },
         split: { type: 'string' }, set: { type: 'string', multiple: true }, f16: { type: 'boolean' }, quiet: { type: 'boolean' },
-        'checkpoint-every': { type: 'string' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'checkpoint-every': { type: 'string' }, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (err) {
@@ -68,7 +73,7 @@ export function parse(argv: string[]) {
   const { values: v, positionals } = parsed;
   const [command, recipeName, ...rest] = positionals;
   if (v.help || !command) return { command: 'help' as const };
-  if (!['recipes', 'train', 'eval', 'predict', 'export'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['recipes', 'train', 'eval', 'predict', 'export', 'average'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   if (command === 'recipes') return { command: 'recipes' as const };
   const recipe = findRecipe(recipeName);
   const set: Record<string, string> = {};
@@ -94,21 +99,25 @@ export function parse(argv: string[]) {
   if (v.backend !== undefined && !['cpu', 'wasm'].includes(v.backend)) throw new UsageError(`--backend must be cpu or wasm, got '${v.backend}'`);
   if ((command === 'eval' || command === 'predict' || command === 'export') && !v.checkpoint) throw new UsageError(`${command} needs --checkpoint <file>`);
   if (command === 'predict' && rest.length === 0) throw new UsageError('predict needs an input, e.g. qkv predict g2p-transformer hello --checkpoint F');
+  if (command === 'average' && rest.length < 2) throw new UsageError(`average needs at least two checkpoints, got ${rest.length}: qkv average ${recipe.name} F1 F2 [F…]`);
   if (v.split !== undefined && v.split !== 'test' && v.split !== 'validation') throw new UsageError(`--split must be test or validation, got '${v.split}'`);
   return {
-    command: command as 'train' | 'eval' | 'predict' | 'export',
+    command: command as 'train' | 'eval' | 'predict' | 'export' | 'average',
     recipe,
     run,
     input: rest.join(' '),
+    /** The checkpoints `average` reads. */
+    checkpoints: command === 'average' ? rest : [],
     backend: v.backend,
     threads: int('threads', v.threads, 1),
-    out: v.out ?? join('runs', recipe.name),
+    out: v.out ?? (command === 'average' ? join(dirname(rest[0]!), 'average') : join('runs', recipe.name)),
     resume: v.resume,
     checkpoint: v.checkpoint,
     split: v.split === 'validation' ? ('validation' as const) : ('test' as const),
     f16: v.f16 ?? false,
     quiet: v.quiet ?? !process.stdout.isTTY,
     checkpointEvery: int('checkpoint-every', v['checkpoint-every'], 200),
+    keepCheckpoints: v['keep-checkpoints'] ?? false,
     evalEvery: int('eval-every', v['eval-every'], 0),
     testLimit: v['test-limit'] === undefined ? undefined : int('test-limit', v['test-limit'], 0),
     timeLimitMinutes: v['time-limit'] === undefined ? undefined : num('time-limit', v['time-limit'], 1),

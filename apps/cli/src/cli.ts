@@ -9,7 +9,7 @@ import { terminalHeatmap } from '@qkv/viz';
 import { parse, USAGE } from './args.js';
 import { UsageError } from './errors.js';
 import { recipes } from './recipes/index.js';
-import { loadWeights } from './train/checkpoint.js';
+import { averageWeights, loadWeights } from './train/checkpoint.js';
 import { train } from './train/loop.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -27,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { recipe, run } = args;
-  const manifestPath = args.checkpoint ? join(resolve(args.checkpoint, '..'), 'manifest.json') : undefined;
+  const weightsFile = args.command === 'average' ? args.checkpoints[0] : args.checkpoint;
+  const manifestPath = weightsFile ? join(resolve(weightsFile, '..'), 'manifest.json') : undefined;
   const savedManifest = manifestPath ? (JSON.parse(await readFile(manifestPath, 'utf8').catch(() => 'null')) as Record<string, unknown> | null) : null;
   // a trained model is rebuilt with its own seed (which fixes the data split) and settings
   const trained = savedManifest?.run as { seed?: number; settings?: Record<string, string> } | undefined;
@@ -41,12 +42,25 @@ async function main(argv: string[]): Promise<number> {
   const session = await recipe.setup(run, savedManifest ?? undefined);
   if (args.command === 'train') {
     console.log(`qkv train ${recipe.name}: backend ${getBackend()}${getBackend() === 'wasm' ? ` × ${await getThreads()} thread(s)` : ''}, ${session.model.numParameters().toLocaleString()} parameters, ${session.batchesPerEpoch} batches/epoch`);
-    const result = await train(session, run, { out: args.out, resume: args.resume, checkpointEvery: args.checkpointEvery, evalEvery: args.evalEvery, quiet: args.quiet, timeLimitSeconds: args.timeLimitMinutes === undefined ? undefined : args.timeLimitMinutes * 60 });
+    const result = await train(session, run, { out: args.out, resume: args.resume, checkpointEvery: args.checkpointEvery, keepCheckpoints: args.keepCheckpoints, evalEvery: args.evalEvery, quiet: args.quiet, timeLimitSeconds: args.timeLimitMinutes === undefined ? undefined : args.timeLimitMinutes * 60 });
     session.model.eval();
     const test = result.interrupted ? {} : session.evaluate('test', args.testLimit);
     const manifest = { recipe: recipe.name, ...session.manifest(), run: { seed: run.seed, settings: run.set }, metrics: { test }, training: { steps: result.progress.step, seconds: Math.round(result.seconds), backend: getBackend(), threads: await getThreads(), command: `qkv ${args.argv.join(' ')}`, date: new Date().toISOString() } };
     await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     console.log(`done in ${result.seconds.toFixed(0)} s; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
+    return 0;
+  }
+  if (args.command === 'average') {
+    await averageWeights(args.checkpoints, session.model, recipe.name);
+    session.model.eval();
+    const test = session.evaluate('test', args.testLimit);
+    await mkdir(args.out, { recursive: true });
+    const file = join(args.out, 'model.safetensors');
+    await writeFile(file, save(session.model.stateDict(), { metadata: { recipe: recipe.name } }));
+    // the run's manifest (settings, vocabularies, training), with this model's own test metrics
+    const manifest = { ...(savedManifest ?? {}), recipe: recipe.name, ...session.manifest(), metrics: { test }, averaging: { checkpoints: args.checkpoints, command: `qkv ${args.argv.join(' ')}` } };
+    await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(`wrote ${file} (the mean of ${args.checkpoints.length} checkpoints) and manifest.json; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
     return 0;
   }
   await loadWeights(args.checkpoint!, session.model, recipe.name);

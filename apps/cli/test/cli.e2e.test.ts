@@ -116,3 +116,53 @@ describe('qkv (dist/cli.js)', () => {
     expect(stderr).toContain('usage: qkv <command>');
   });
 });
+
+describe('qkv train --keep-checkpoints and qkv average (dist/cli.js)', () => {
+  const dir = tempDir('average');
+  const kept = (step: number) => join(dir, `checkpoint-${step}.safetensors`);
+
+  beforeAll(async () => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run pnpm build first (turbo's test task depends on build)`);
+    const trained = await qkv('train', 'date-normalization', '--max-steps', '4', '--checkpoint-every', '2', '--keep-checkpoints', '--test-limit', '5', '--eval-limit', '5', '--out', dir, ...tiny);
+    expect(trained.code).toBe(0);
+  });
+
+  it('keeps each periodic checkpoint under its step, and the latest one as checkpoint.safetensors', () => {
+    expect([1, 2, 3, 4].map((s) => existsSync(kept(s)))).toEqual([false, true, false, true]);
+    expect(readFileSync(kept(4))).toEqual(readFileSync(join(dir, 'checkpoint.safetensors')));
+  });
+
+  it('average writes the element-wise mean of the checkpoints’ weights, scored, and eval reproduces its score', async () => {
+    const { stdout, code } = await qkv('average', 'date-normalization', kept(2), kept(4), '--test-limit', '5');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/the mean of 2 checkpoints/);
+    const out = join(dir, 'average');
+    const { tensors: mean, metadata } = load(new Uint8Array(readFileSync(join(out, 'model.safetensors'))));
+    expect(metadata.recipe).toBe('date-normalization');
+    const [a, b] = [kept(2), kept(4)].map((f) => load(new Uint8Array(readFileSync(f))).tensors);
+    const names = Object.keys(a!).filter((k) => k.startsWith('model.')).map((k) => k.slice('model.'.length));
+    expect(Object.keys(mean).sort()).toEqual(names.sort());
+    let moved = 0;
+    for (const name of names) {
+      const [x, y, m] = [a![`model.${name}`]!.dataSync(), b![`model.${name}`]!.dataSync(), mean[name]!.dataSync()];
+      for (let i = 0; i < m.length; i++) {
+        expect(Math.abs(m[i]! - (x[i]! + y[i]!) / 2)).toBeLessThanOrEqual(1e-7 * Math.max(1, Math.abs(x[i]!)));
+        if (x[i] !== y[i]) moved++;
+      }
+    }
+    expect(moved).toBeGreaterThan(0); // two steps of training apart: the mean is not just a copy
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest & { averaging: { checkpoints: string[]; command: string } };
+    expect(manifest.averaging.checkpoints).toEqual([kept(2), kept(4)]);
+    expect(manifest.averaging.command).toContain('qkv average date-normalization');
+    expect(manifest.training.steps).toBe(4);
+    const evaluated = await qkv('eval', 'date-normalization', '--checkpoint', join(out, 'model.safetensors'), '--test-limit', '5');
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout)).toEqual({ recipe: 'date-normalization', split: 'test', exactMatch: manifest.metrics.test.exactMatch });
+  });
+
+  it('average needs two checkpoints or more: usage error and exit code 2', async () => {
+    const { stderr, code } = await qkv('average', 'date-normalization', kept(2));
+    expect(code).toBe(2);
+    expect(stderr).toContain('qkv: average needs at least two checkpoints, got 1');
+  });
+});

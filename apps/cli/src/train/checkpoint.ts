@@ -3,7 +3,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { load, loadCheckpoint as loadParts, parseHeader, saveCheckpoint as saveParts } from '@qkv/nn';
 import type { Module, Optimizer } from '@qkv/nn';
-import { defaultGenerator } from '@qkv/tensor-core';
+import { defaultGenerator, tensor } from '@qkv/tensor-core';
+import type { Tensor } from '@qkv/tensor-core';
 
 /** Where training stands. */
 export interface Progress {
@@ -48,4 +49,39 @@ export async function loadWeights(path: string, model: Module, recipe: string): 
   model.loadStateDict(tensors, { strict: true });
   for (const t of Object.values(tensors)) t.dispose();
   return 'export';
+}
+
+/**
+ * Loads into `model` the element-wise mean of the weights in `paths` (checkpoints of `qkv train` or
+ * files of `qkv export`, all of `recipe`), as fairseq's `average_checkpoints` does: the mean of the
+ * last few checkpoints of a run smooths out the noise of its final updates. Sums are kept in float64;
+ * tensors that are not float32 (integer buffers) must be equal in every file and are kept as they are.
+ * @example await averageWeights(['runs/g2p/checkpoint-8000.safetensors', 'runs/g2p/checkpoint-8400.safetensors'], model, 'g2p-transformer')
+ */
+export async function averageWeights(paths: readonly string[], model: Module, recipe: string): Promise<void> {
+  if (paths.length === 0) throw new Error('averageWeights: expected at least one checkpoint, got none');
+  const sums = new Map<string, Float64Array>();
+  const kept = new Map<string, { path: string; data: ArrayLike<number> }>();
+  for (const path of paths) {
+    await loadWeights(path, model, recipe);
+    for (const [name, t] of Object.entries(model.stateDict())) {
+      const data = t.dataSync();
+      if (t.dtype !== 'float32') {
+        const first = kept.get(name);
+        if (!first) kept.set(name, { path, data: Array.from(data as ArrayLike<number>) });
+        else if (first.data.length !== data.length || Array.prototype.some.call(data, (x: number, i: number) => x !== first.data[i])) {
+          throw new Error(`averageWeights: ${t.dtype} tensor '${name}' differs between ${first.path} and ${path}; only float32 tensors are averaged`);
+        }
+        continue;
+      }
+      const sum = sums.get(name) ?? new Float64Array(data.length);
+      for (let i = 0; i < data.length; i++) sum[i]! += (data as Float32Array)[i]!;
+      sums.set(name, sum);
+    }
+  }
+  const shapes = Object.fromEntries(Object.entries(model.stateDict()).map(([name, t]) => [name, t.shape]));
+  const mean: Record<string, Tensor> = {};
+  for (const [name, sum] of sums) mean[name] = tensor(Float32Array.from(sum, (x) => x / paths.length), { shape: [...shapes[name]!] });
+  model.loadStateDict(mean, { strict: false });
+  for (const t of Object.values(mean)) t.dispose();
 }

@@ -1,6 +1,6 @@
 // The generic training loop: batches in a deterministic order, tidy steps, gradient clipping,
 // a progress bar, JSON-lines metrics, periodic and Ctrl-C checkpoints, and exact resumes.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { clipGradNorm } from '@qkv/nn';
@@ -15,6 +15,8 @@ export interface TrainOptions {
   resume?: string;
   /** Save a checkpoint every this many steps (and at the end, and on Ctrl-C). */
   checkpointEvery: number;
+  /** Also keep each periodic checkpoint as `checkpoint-<step>.safetensors` (for `qkv average`). */
+  keepCheckpoints?: boolean;
   /** Evaluate on the validation split every this many steps (0: only at epoch ends). */
   evalEvery: number;
   /** Stop (with a checkpoint) once training has run this many seconds. */
@@ -105,7 +107,10 @@ export async function train(session: Session, run: RunOptions, options: TrainOpt
         log(`step ${progress.step}: validation ${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
         bar?.start(total, progress.step, { epoch: progress.epoch + 1, loss: value.toFixed(4), rate: rate.toFixed(0) });
       }
-      if (progress.step % options.checkpointEvery === 0) await saveCheckpoint(ckpt, session.model, session.optimizer, progress);
+      if (progress.step % options.checkpointEvery === 0) {
+        await saveCheckpoint(ckpt, session.model, session.optimizer, progress);
+        if (options.keepCheckpoints) await copyFile(ckpt, join(options.out, `checkpoint-${progress.step}.safetensors`));
+      }
       if (options.timeLimitSeconds && (performance.now() - started) / 1000 >= options.timeLimitSeconds) {
         timedOut = true;
         break;
