@@ -148,4 +148,12 @@ describe('clipGradNorm', () => {
     expect(clipGradNorm([a], 0.2, Infinity)).toBeCloseTo(0.4, 6);
     expectClose(a.grad!, [0.15, -0.2], { atol: 1e-6 });
   });
+
+  it('takes other p-norms of the absolute values (1: 3 + 4 = 7; 3: ∛(27 + 64))', () => {
+    const a = Parameter(tensor([0, 0]));
+    setGrad(a, [3, -4]);
+    expect(clipGradNorm([a], 100, 1)).toBeCloseTo(7, 5);
+    expect(clipGradNorm([a], 100, 3)).toBeCloseTo(Math.cbrt(91), 5);
+    expectClose(a.grad!, [3, -4]);
+  });
 });

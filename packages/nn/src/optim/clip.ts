@@ -18,7 +18,9 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
     let total: number;
     if (normType === Infinity) total = Math.max(...grads.map((g) => g.abs().max().item()));
     else {
-      const sum = grads.map((g) => g.abs().pow(normType).sum().item()).reduce((a, b) => a + b, 0);
+      // the 2-norm (the default) squares with one Mul instead of Abs + Pow: two kernels fewer per parameter
+      const power = (g: Tensor): Tensor => (normType === 2 ? g.mul(g) : g.abs().pow(normType));
+      const sum = grads.map((g) => power(g).sum().item()).reduce((a, b) => a + b, 0);
       total = sum ** (1 / normType);
     }
     const coef = maxNorm / (total + 1e-6);
