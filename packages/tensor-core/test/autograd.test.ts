@@ -124,6 +124,28 @@ describe('Generator', () => {
     expect([h.normal(), h.next(), h.normal()]).toEqual(expected);
     expect(() => h.setState([1, 2, 3])).toThrow(/^Generator.setState: expected 6 finite numbers/);
   });
+
+  it('fillMask draws as many nextUint32 calls would: value where the draw is ≥ p·2³², and the same state after', async () => {
+    const { Generator } = await import('../src/index.js');
+    for (const [n, p] of [[0, 0.5], [1, 0.5], [1000, 0.3], [1000, 0], [1000, 1], [1000, 2 ** -32]] as const) {
+      const bulk = new Generator(9);
+      const one = new Generator(9);
+      bulk.next();
+      one.next();
+      const mask = Array.from(bulk.fillMask(new Float32Array(n), p, 2.5));
+      expect(mask).toEqual(Array.from({ length: n }, () => (one.nextUint32() >= p * 2 ** 32 ? 2.5 : 0)));
+      expect(bulk.getState()).toEqual(one.getState());
+    }
+    expect(() => new Generator(0).fillMask(new Float32Array(2), 1.5, 1)).toThrow('Generator.fillMask: p must be in [0, 1], got 1.5');
+  });
+
+  it('dropout keeps exactly the elements whose uniform 32-bit draw is ≥ p·2³², in order', async () => {
+    const { dropout, Generator, ones } = await import('../src/index.js');
+    const twin = new Generator(5);
+    const y = dropout(ones([3, 257]), 0.3, true, new Generator(5)).dataSync();
+    const expected = Array.from({ length: 3 * 257 }, () => (twin.nextUint32() >= 0.3 * 2 ** 32 ? Math.fround(1 / 0.7) : 0));
+    expect(Array.from(y)).toEqual(expected);
+  });
 });
 
 describe('tidy ownership', () => {

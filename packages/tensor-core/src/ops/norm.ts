@@ -44,8 +44,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
   if (!training || p === 0) return x;
   const g = generator ?? defaultGenerator();
   const keepScale = p === 1 ? 0 : 1 / (1 - p);
-  const threshold = p * 4294967296; // keep when a uniform 32-bit draw is ≥ p·2³²
-  const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = g.nextUint32() >= threshold ? keepScale : 0;
+  // keep (and scale) where a uniform 32-bit draw is ≥ p·2³²
+  const mask = g.fillMask(new Float32Array(x.size), p, keepScale);
   return x.mul(makeTensor(mask, x.shape, 'float32'));
 }

@@ -48,6 +48,40 @@ export class Generator {
     return result;
   }
 
+  /**
+   * Fills `out` with a Bernoulli mask: `value` where the next uniform 32-bit draw is ≥ p·2³² (so
+   * with probability 1 − p), else 0, one draw per element in order. The draws and the state after
+   * are those of `out.length` calls of `nextUint32()`; keeping the state in locals and comparing in
+   * int32 makes it ~2.5× faster than that loop. Dropout draws its masks with it.
+   * @param p probability of a 0, in [0, 1]
+   * @example defaultGenerator().fillMask(new Float32Array(8), 0.1, 1 / 0.9) // dropout's mask, p = 0.1
+   */
+  fillMask(out: Float32Array, p: number, value: number): Float32Array {
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`Generator.fillMask: p must be in [0, 1], got ${p}`);
+    const s = this.s;
+    // int32 locals: xor, shifts and imul give the same 32 bits as the unsigned words
+    let s0 = s[0]! | 0, s1 = s[1]! | 0, s2 = s[2]! | 0, s3 = s[3]! | 0;
+    // u ≥ p·2³² (u unsigned) ⟺ (u ^ 2³¹) ≥ ⌈p·2³²⌉ − 2³¹ (signed); p = 1 keeps nothing
+    const t = Math.ceil(p * 4294967296) - 2147483648;
+    for (let i = 0; i < out.length; i++) {
+      const r = Math.imul(s1, 5);
+      const u = Math.imul((r << 7) | (r >>> 25), 9);
+      out[i] = (u ^ -2147483648) >= t ? value : 0;
+      const x = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= x;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return out;
+  }
+
   /** A uniform float in [0, 1) with 32 random bits. */
   next(): number {
     return this.nextUint32() / 4294967296;
