@@ -10,7 +10,7 @@ import { parse, USAGE } from './args.js';
 import { UsageError } from './errors.js';
 import { recipes } from './recipes/index.js';
 import { averageWeights, loadWeights } from './train/checkpoint.js';
-import { train } from './train/loop.js';
+import { formatMetrics, train } from './train/loop.js';
 
 async function main(argv: string[]): Promise<number> {
   const args = parse(argv);
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     const test = result.interrupted ? {} : session.evaluate('test', args.testLimit);
     const manifest = { recipe: recipe.name, ...session.manifest(), run: { seed: run.seed, settings: run.set }, metrics: { test }, training: { steps: result.progress.step, seconds: Math.round(result.seconds), backend: getBackend(), threads: await getThreads(), command: `qkv ${args.argv.join(' ')}`, date: new Date().toISOString() } };
     await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    console.log(`done in ${result.seconds.toFixed(0)} s; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
+    console.log(`done in ${result.seconds.toFixed(0)} s; test ${formatMetrics(test)}`);
     return 0;
   }
   if (args.command === 'average') {
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     // the run's manifest (settings, vocabularies, training), with this model's own test metrics
     const manifest = { ...(savedManifest ?? {}), recipe: recipe.name, ...session.manifest(), metrics: { test }, averaging: { checkpoints: args.checkpoints, command: `qkv ${args.argv.join(' ')}` } };
     await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    console.log(`wrote ${file} (the mean of ${args.checkpoints.length} checkpoints) and manifest.json; test ${Object.entries(test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ')}`);
+    console.log(`wrote ${file} (the mean of ${args.checkpoints.length} checkpoints) and manifest.json; test ${formatMetrics(test)}`);
     return 0;
   }
   await loadWeights(args.checkpoint!, session.model, recipe.name);
