@@ -1,4 +1,5 @@
-// Loads the numpy golden fixtures written by fixtures/make_fixtures.py.
+// Loads the golden fixtures: the numpy ones written by fixtures/make_fixtures.py (`<name>`), and
+// those computed by PyTorch itself, written by tooling/reference-fixtures/make_fixtures.py (`torch/<name>`).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '@qkv/tensor-core';
@@ -16,6 +17,13 @@ export interface Fixture {
   inputs: Record<string, Tensor>;
   stateDict: Record<string, Tensor>;
   outputs: Record<string, Tensor>;
+  /** What made it (PyTorch fixtures only), e.g. 'PyTorch 2.11.0+cu130, CPU, float64 (…)'. */
+  generator?: string;
+  /**
+   * PyTorch fixtures only (else empty): the gradient of sum(output * inputs.grad_output) with
+   * respect to each input (`src`, `tgt`, `memory`) and each parameter (`state_dict.<name>`).
+   */
+  grads: Record<string, Tensor>;
 }
 
 function decode(e: Encoded): Tensor {
@@ -27,8 +35,11 @@ function decodeAll(group: Record<string, Encoded>): Record<string, Tensor> {
   return Object.fromEntries(Object.entries(group).map(([k, v]) => [k, decode(v)]));
 }
 
-/** Reads `fixtures/<name>.json`. */
+/** Reads `fixtures/<name>.json`; `name` may be `torch/<case>` for the PyTorch-computed fixtures. */
 export function loadFixture(name: string): Fixture {
   const raw = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', `${name}.json`), 'utf8'));
-  return { config: raw.config, inputs: decodeAll(raw.inputs), stateDict: decodeAll(raw.state_dict), outputs: decodeAll(raw.outputs) };
+  return {
+    config: raw.config, inputs: decodeAll(raw.inputs), stateDict: decodeAll(raw.state_dict), outputs: decodeAll(raw.outputs),
+    generator: raw.generator, grads: decodeAll(raw.grads ?? {}),
+  };
 }
