@@ -1,4 +1,4 @@
-"""Golden fixtures computed by PyTorch itself, for @qkv/attention, @qkv/transformer and @qkv/nn, and
+"""Golden fixtures computed by PyTorch itself, for @qkv/tensor-core, @qkv/attention, @qkv/transformer and @qkv/nn, and
 by Hugging Face `tokenizers`, for @qkv/tokenizer.
 
 The numpy fixtures beside each package (fixtures/make_fixtures.py) re-implement PyTorch's
@@ -13,7 +13,7 @@ float64 results rounded to 9 significant digits.
 
 Run where PyTorch is installed (2.x), from the repository root:
     python3 tooling/reference-fixtures/make_fixtures.py [OUT_ROOT]
-It writes OUT_ROOT/packages/{attention,transformer,nn}/fixtures/torch/*.json and
+It writes OUT_ROOT/packages/{tensor-core,attention,transformer,nn}/fixtures/torch/*.json and
 OUT_ROOT/packages/tokenizer/fixtures/hf/*.json (OUT_ROOT defaults to the repository root). The committed files were made with PyTorch 2.11.0 (see each file's
 `generator`); the JSON arrays are {shape, dtype, data}, with -inf written as the string '-inf'.
 """
@@ -495,6 +495,100 @@ def optim_cases():
     return {'generator': GENERATOR, 'cases': cases, 'clip_grad_norm': {'params': enc_all(p0), 'grads': enc_all(grads[0]), 'cases': clip}}
 
 
+# ---------------------------------------------------------------- @qkv/tensor-core
+
+def op_cases():
+    """Tensor ops against torch: each case's output and the gradient of sum(output * grad_output)
+    (summed over the outputs of split/chunk) with respect to its float inputs. Inputs avoid the
+    points where an op has no derivative (|x| = 0 for abs, ties for max/maximum, clamp's bounds)."""
+    x35, x234 = rnd(3, 5), rnd(2, 3, 4)
+    pos = rnd(3, 5).abs() + 0.5
+    away = torch.where(rnd(3, 5) >= 0, 1.0, -1.0) * (rnd(3, 5).abs() + 0.5)
+    idx_gather = torch.randint(0, 5, (3, 2), generator=gen)
+    idx_select = torch.tensor([2, 0, 2])
+    cond = rbool(3, 5)
+    spec = [
+        # name, function, inputs, names of the inputs to differentiate
+        ('exp', lambda x: x.exp(), {'x': x35}),
+        ('log', lambda x: x.log(), {'x': pos}),
+        ('sqrt', lambda x: x.sqrt(), {'x': pos}),
+        ('rsqrt', lambda x: x.rsqrt(), {'x': pos}),
+        ('abs', lambda x: x.abs(), {'x': away}),
+        ('neg', lambda x: -x, {'x': x35}),
+        ('square', lambda x: x.square(), {'x': x35}),
+        ('tanh', lambda x: x.tanh(), {'x': x35}),
+        ('sigmoid', lambda x: x.sigmoid(), {'x': x35}),
+        ('relu', lambda x: x.relu(), {'x': away}),
+        ('gelu', lambda x: F.gelu(x), {'x': x35}),
+        ('gelu_tanh', lambda x: F.gelu(x, approximate='tanh'), {'x': x35}),
+        ('silu', lambda x: F.silu(x), {'x': x35}),
+        ('erf', lambda x: torch.erf(x), {'x': x35}),
+        ('sin', lambda x: x.sin(), {'x': x35}),
+        ('cos', lambda x: x.cos(), {'x': x35}),
+        ('clamp', lambda x: x.clamp(-0.45, 0.55), {'x': x35}),
+        ('pow_scalar', lambda x: x.pow(3), {'x': x35}),
+        ('pow_tensor', lambda x, y: x.pow(y), {'x': pos, 'y': rnd(3, 5)}),
+        ('add_broadcast', lambda x, y: x + y, {'x': rnd(2, 1, 4), 'y': rnd(3, 4)}),
+        ('sub_broadcast', lambda x, y: x - y, {'x': rnd(3, 1), 'y': rnd(1, 5)}),
+        ('mul_broadcast', lambda x, y: x * y, {'x': x234, 'y': rnd(4)}),
+        ('div_broadcast', lambda x, y: x / y, {'x': rnd(2, 3, 5), 'y': away}),
+        ('maximum', lambda x, y: torch.maximum(x, y), {'x': x35, 'y': rnd(3, 5)}),
+        ('minimum', lambda x, y: torch.minimum(x, y), {'x': x35, 'y': rnd(1, 5)}),
+        ('where', lambda c, x, y: torch.where(c, x, y), {'c': cond, 'x': x35, 'y': rnd(1, 5)}),
+        ('masked_fill', lambda x, m: x.masked_fill(m, -2.5), {'x': x35, 'm': rbool(1, 5)}),
+        ('sum_all', lambda x: x.sum(), {'x': x234}),
+        ('sum_dims_keepdim', lambda x: x.sum(dim=(0, 2), keepdim=True), {'x': x234}),
+        ('mean_dim', lambda x: x.mean(dim=1), {'x': x234}),
+        ('amax_dim', lambda x: x.amax(dim=-1), {'x': x234}),
+        ('amin_dims', lambda x: x.amin(dim=(0, 1), keepdim=True), {'x': x234}),
+        ('argmax_dim', lambda x: x.argmax(dim=1), {'x': x234}),
+        ('argmin_dim_keepdim', lambda x: x.argmin(dim=2, keepdim=True), {'x': x234}),
+        ('var_default', lambda x: x.var(dim=1), {'x': x234}),
+        ('var_population', lambda x: x.var(dim=(0, 2), correction=0, keepdim=True), {'x': x234}),
+        ('std_all', lambda x: x.std(), {'x': x234}),
+        ('softmax_dim0', lambda x: x.softmax(dim=0), {'x': x234}),
+        ('log_softmax_last', lambda x: x.log_softmax(dim=-1), {'x': x234 * 3}),
+        ('matmul_batched_2d', lambda a, b: a @ b, {'a': x234, 'b': rnd(4, 5)}),
+        ('matmul_vector_matrix', lambda a, b: a @ b, {'a': rnd(4), 'b': rnd(4, 5)}),
+        ('matmul_broadcast_batch', lambda a, b: a @ b, {'a': rnd(2, 1, 3, 4), 'b': rnd(3, 4, 2)}),
+        ('matmul_matrix_vector', lambda a, b: a @ b, {'a': rnd(2, 3, 4), 'b': rnd(4)}),
+        ('matmul_dot', lambda a, b: a @ b, {'a': rnd(4), 'b': rnd(4)}),
+        ('transpose', lambda x: x.transpose(0, 2), {'x': x234}),
+        ('permute', lambda x: x.permute(2, 0, 1), {'x': x234}),
+        ('expand', lambda x: x.expand(2, 3, 5), {'x': rnd(3, 1)}),
+        ('narrow', lambda x: x.narrow(2, 1, 2), {'x': x234}),
+        ('slice_step', lambda x: x[:, :, 1::2], {'x': x234}),
+        ('select_negative', lambda x: x.select(1, -1), {'x': x234}),
+        ('split_sizes', lambda x: x.split([1, 2], dim=1), {'x': x234}),
+        ('chunk_uneven', lambda x: x.chunk(3, dim=2), {'x': rnd(2, 3, 5)}),
+        ('cat_dim1', lambda x, y: torch.cat([x, y], dim=1), {'x': x234, 'y': rnd(2, 2, 4)}),
+        ('stack_dim_last', lambda x, y: torch.stack([x, y], dim=-1), {'x': x35, 'y': rnd(3, 5)}),
+        ('gather_dim1', lambda x, i: x.gather(1, i), {'x': x35, 'i': idx_gather}),
+        ('index_select_repeat', lambda x, i: x.index_select(0, i), {'x': x35, 'i': idx_select}),
+        ('tril_minus1', lambda x: x.tril(-1), {'x': x35}),
+        ('triu_plus1', lambda x: x.triu(1), {'x': x234}),
+        ('layer_norm', lambda x, w, b: F.layer_norm(x, (4,), w, b), {'x': x234, 'w': 1 + rnd(4, scale=0.2), 'b': rnd(4, scale=0.2)}),
+        ('embedding', lambda i, w: F.embedding(i, w), {'i': torch.tensor([[1, 3, 1], [0, 2, 4]]), 'w': rnd(5, 3)}),
+        ('one_hot', lambda i: F.one_hot(i, 6), {'i': torch.tensor([[1, 5], [0, 1]])}),
+        ('masked_softmax_scores', lambda q, k: (q @ k.transpose(-2, -1)).masked_fill(torch.ones(3, 4, dtype=torch.bool).triu(1), -math.inf).softmax(-1),
+         {'q': rnd(2, 3, 4), 'k': rnd(2, 4, 4)}),
+    ]
+    cases = []
+    for name, fn, inputs in spec:
+        leaves = {k: leaf(v) if v.is_floating_point() else v for k, v in inputs.items()}
+        out = fn(*leaves.values())
+        outs = list(out) if isinstance(out, (tuple, list)) else [out]
+        differentiable = [k for k, v in leaves.items() if v.is_floating_point()] if outs[0].is_floating_point() else []
+        case = {'name': name, 'inputs': enc_all(inputs), 'outputs': [enc(o) for o in outs]}
+        if differentiable:
+            gos = [rnd(*o.shape) for o in outs]
+            sum((o * g).sum() for o, g in zip(outs, gos)).backward()
+            case['grad_outputs'] = [enc(g) for g in gos]
+            case['grads'] = enc_all({k: leaves[k].grad for k in differentiable})
+        cases.append(case)
+    return cases
+
+
 # ---------------------------------------------------------------- @qkv/tokenizer (Hugging Face tokenizers)
 
 SAMPLES = [
@@ -527,6 +621,8 @@ def tokenizer_cases():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
     corpus = sorted(os.path.join(root, d, name, 'README.md') for d in ('packages', 'apps') for name in os.listdir(os.path.join(root, d))
                     if os.path.exists(os.path.join(root, d, name, 'README.md')))
+    # HF's WordPiece trainer orders tokens of equal count differently from run to run, so a rerun
+    # writes another (equally valid) vocabulary; the tests read whatever vocabulary the file holds.
     generator = f'Hugging Face tokenizers {tokenizers.__version__} (tooling/reference-fixtures/make_fixtures.py)'
     out = {'generator': generator, 'wordpiece': [], 'bpe': None}
     for lowercase in (True, False):
@@ -573,3 +669,4 @@ if __name__ == '__main__':
     write('nn', 'optim', optim_cases())
     write('tokenizer', 'tokenizers', tokenizer_cases(), sub='hf')
     write('transformer', 'seq2seq_training', seq2seq_training_case())  # last: earlier files keep their random draws
+    write('tensor-core', 'ops', {'generator': GENERATOR, 'cases': op_cases()})  # after the others: they keep their draws
