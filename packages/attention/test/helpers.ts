@@ -3,12 +3,44 @@
 import { readFileSync } from 'node:fs';
 import { tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
+import { MultiheadAttention } from '../src/index.js';
+import type { MultiheadAttentionOptions } from '../src/index.js';
 
 /** An array as the fixture script writes it. */
 export interface EncodedArray {
   shape: number[];
   dtype: 'float32' | 'bool';
   data: (number | boolean | '-inf')[];
+}
+
+/** A case of fixtures/sdpa.json (numpy) and fixtures/torch/sdpa.json (PyTorch, which adds gradients). */
+export interface SdpaCase {
+  name: string;
+  q: EncodedArray;
+  k: EncodedArray;
+  v: EncodedArray;
+  attn_mask?: EncodedArray;
+  is_causal?: boolean;
+  scale?: number;
+  output: EncodedArray;
+  weights: EncodedArray;
+}
+
+/** A case of fixtures/mha.json (numpy) and fixtures/torch/mha.json (PyTorch, which adds gradients). */
+export interface MhaCase {
+  name: string;
+  embed_dim: number;
+  num_heads: number;
+  ctor: { kdim?: number; vdim?: number; bias?: boolean; add_bias_kv?: boolean; add_zero_attn?: boolean; batch_first?: boolean };
+  forward: { average_attn_weights?: boolean };
+  state_dict: Record<string, EncodedArray>;
+  query: EncodedArray;
+  key: EncodedArray;
+  value: EncodedArray;
+  attn_mask?: EncodedArray;
+  key_padding_mask?: EncodedArray;
+  output: EncodedArray;
+  weights: EncodedArray;
 }
 
 /** Reads fixtures/<name>.json. */
@@ -20,6 +52,19 @@ export function loadFixture<T>(name: string): T {
 export function decode(a: EncodedArray): Tensor {
   if (a.dtype === 'bool') return tensor(a.data.map((x) => x === true), { shape: a.shape, dtype: 'bool' });
   return tensor(Float32Array.from(a.data, (x) => (x === '-inf' ? -Infinity : Number(x))), { shape: a.shape });
+}
+
+/** The module a fixture describes, built with PyTorch's constructor arguments. */
+export function buildMha(c: MhaCase): MultiheadAttention {
+  const options: MultiheadAttentionOptions = {
+    kdim: c.ctor.kdim,
+    vdim: c.ctor.vdim,
+    bias: c.ctor.bias,
+    addBiasKv: c.ctor.add_bias_kv,
+    addZeroAttn: c.ctor.add_zero_attn,
+    batchFirst: c.ctor.batch_first,
+  };
+  return new MultiheadAttention(c.embed_dim, c.num_heads, options);
 }
 
 type Matrix = number[][];

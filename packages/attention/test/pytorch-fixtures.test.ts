@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@qkv/tensor-core';
 import { expectClose } from '@qkv/tensor-core/testing';
-import { MultiheadAttention, scaledDotProductAttention } from '../src/index.js';
-import type { MultiheadAttentionOptions } from '../src/index.js';
-import type { EncodedArray } from './helpers.js';
-import { decode, loadFixture } from './helpers.js';
+import type { MultiheadAttention} from '../src/index.js';
+import { scaledDotProductAttention } from '../src/index.js';
+import type { EncodedArray, MhaCase, SdpaCase } from './helpers.js';
+import { buildMha, decode, loadFixture } from './helpers.js';
 
 /** float32 against float64 references. */
 const tol = { atol: 2e-5, rtol: 1e-4 };
@@ -19,42 +19,22 @@ interface TorchFixture<C> {
   cases: C[];
 }
 
-interface SdpaCase {
-  name: string;
-  q: EncodedArray;
-  k: EncodedArray;
-  v: EncodedArray;
-  attn_mask?: EncodedArray;
-  is_causal?: boolean;
-  scale?: number;
-  output: EncodedArray;
-  weights: EncodedArray;
+/** numpy's fields plus PyTorch's gradients of sum(output · grad_output). */
+interface TorchSdpaCase extends SdpaCase {
   grad_output: EncodedArray;
   grads: { q: EncodedArray; k: EncodedArray; v: EncodedArray };
 }
 
-interface MhaCase {
-  name: string;
-  embed_dim: number;
-  num_heads: number;
-  ctor: { kdim?: number; vdim?: number; bias?: boolean; add_bias_kv?: boolean; add_zero_attn?: boolean; batch_first?: boolean };
-  forward: { average_attn_weights?: boolean };
-  state_dict: Record<string, EncodedArray>;
-  query: EncodedArray;
-  key: EncodedArray;
-  value: EncodedArray;
-  attn_mask?: EncodedArray;
-  key_padding_mask?: EncodedArray;
+interface TorchMhaCase extends MhaCase {
+  /** one tensor passed as query, key and value */
   self_attention: boolean;
-  output: EncodedArray;
-  weights: EncodedArray;
   grad_output: EncodedArray;
   /** query, key, value (the last two absent for self-attention) and 'state_dict.<name>' */
   grads: Record<string, EncodedArray>;
 }
 
-const sdpa = loadFixture<TorchFixture<SdpaCase>>('torch/sdpa');
-const mha = loadFixture<TorchFixture<MhaCase>>('torch/mha');
+const sdpa = loadFixture<TorchFixture<TorchSdpaCase>>('torch/sdpa');
+const mha = loadFixture<TorchFixture<TorchMhaCase>>('torch/mha');
 
 /** Fresh leaves that require grad. */
 function leaves(...xs: Tensor[]): Tensor[] {
@@ -127,19 +107,10 @@ describe('scaledDotProductAttention: golden values and gradients from PyTorch 2.
 });
 
 describe('MultiheadAttention: golden values and gradients from PyTorch 2.11 (float64)', () => {
-  /** The module a fixture describes, built from PyTorch's constructor arguments, state dict loaded strictly. */
-  function build(c: MhaCase): MultiheadAttention {
-    const options: MultiheadAttentionOptions = {
-      kdim: c.ctor.kdim,
-      vdim: c.ctor.vdim,
-      bias: c.ctor.bias,
-      addBiasKv: c.ctor.add_bias_kv,
-      addZeroAttn: c.ctor.add_zero_attn,
-      batchFirst: c.ctor.batch_first,
-    };
-    const m = new MultiheadAttention(c.embed_dim, c.num_heads, options).eval();
-    const stateDict = Object.fromEntries(Object.entries(c.state_dict).map(([k, v]) => [k, decode(v)]));
-    m.loadStateDict(stateDict, { strict: true });
+  /** The module a fixture describes, its state dict loaded strictly. */
+  function build(c: TorchMhaCase): MultiheadAttention {
+    const m = buildMha(c).eval();
+    m.loadStateDict(Object.fromEntries(Object.entries(c.state_dict).map(([k, v]) => [k, decode(v)])), { strict: true });
     return m;
   }
 
@@ -148,7 +119,7 @@ describe('MultiheadAttention: golden values and gradients from PyTorch 2.11 (flo
    * query (the total gradient when one tensor is query, key and value), key, value, and
    * 'state_dict.<name>' for every parameter.
    */
-  function run(c: MhaCase, needWeights: boolean): { output: Tensor; weights: Tensor | null; grads: Record<string, Tensor>; fused: boolean } {
+  function run(c: TorchMhaCase, needWeights: boolean): { output: Tensor; weights: Tensor | null; grads: Record<string, Tensor>; fused: boolean } {
     const m = build(c);
     for (const p of m.parameters()) expect(p.requiresGrad).toBe(true);
     const [query, key, value] = c.self_attention ? leaves(decode(c.query)) : leaves(decode(c.query), decode(c.key), decode(c.value));
@@ -167,7 +138,7 @@ describe('MultiheadAttention: golden values and gradients from PyTorch 2.11 (flo
   }
 
   /** Every gradient the fixture holds, and no other. */
-  function expectGrads(c: MhaCase, grads: Record<string, Tensor>): void {
+  function expectGrads(c: TorchMhaCase, grads: Record<string, Tensor>): void {
     expect(Object.keys(grads).sort()).toEqual(Object.keys(c.grads).sort());
     for (const [name, expected] of Object.entries(c.grads)) {
       expect(grads[name], name).toBeDefined();

@@ -2,20 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Generator, ones, randn, tensor, zeros } from '@qkv/tensor-core';
 import { expectClose, gradCheck } from '@qkv/tensor-core/testing';
 import { causalMask, scaledDotProductAttention } from '../src/index.js';
-import type { EncodedArray } from './helpers.js';
+import type { SdpaCase } from './helpers.js';
 import { decode, loadFixture, mat, naiveAttention } from './helpers.js';
-
-interface SdpaCase {
-  name: string;
-  q: EncodedArray;
-  k: EncodedArray;
-  v: EncodedArray;
-  attn_mask?: EncodedArray;
-  is_causal?: boolean;
-  scale?: number;
-  output: EncodedArray;
-  weights: EncodedArray;
-}
 
 const g = new Generator(7);
 
