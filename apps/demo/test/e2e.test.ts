@@ -112,7 +112,7 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     // the BiGRU + Bahdanau model, for comparing alignments
     await page.selectOption('select[name=model]', 'gru');
     await page.waitForFunction(() => document.querySelector('[data-figure=cross-attention] text.qkv-title')?.textContent?.includes('Bahdanau'));
-    expect(await page.evaluate(() => document.body.dataset.g2p)).toBe('cat:K AE1 T'); // the BiGRU was trained with stress digits
+    expect(await page.evaluate(() => document.body.dataset.g2p)).toBe('cat:K AE T'); // the BiGRU, like the Transformer, was trained on stressless phonemes
     expect(await page.locator('[data-figure=cross-attention] svg g.qkv-cells > rect').count()).toBe(4 * 3);
     await page.screenshot({ path: resolve(artifacts, 'g2p-gru.png'), fullPage: true });
     expect(foreign).toEqual([]);
