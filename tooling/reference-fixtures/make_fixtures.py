@@ -73,13 +73,14 @@ def write(package, name, obj, sub='torch'):
 
 def fill(module, weight_scale=0.4, bias_scale=0.1):
     """Deterministic parameters: weights N(0, scale²), biases small, LayerNorm weights near 1."""
+    modules = dict(module.named_modules())
     with torch.no_grad():
         for name, p in module.named_parameters():
-            leaf = name.split('.')[-1]
-            is_norm = isinstance(dict(module.named_modules()).get(name.rsplit('.', 1)[0] if '.' in name else ''), nn.LayerNorm)
-            if is_norm and leaf == 'weight':
+            short = name.split('.')[-1]
+            is_norm = isinstance(modules.get(name.rsplit('.', 1)[0] if '.' in name else ''), nn.LayerNorm)
+            if is_norm and short == 'weight':
                 p.copy_(1 + rnd(*p.shape, scale=0.1))
-            elif 'bias' in leaf and leaf not in ('bias_k', 'bias_v'):
+            elif 'bias' in short and short not in ('bias_k', 'bias_v'):
                 p.copy_(rnd(*p.shape, scale=bias_scale))
             else:
                 p.copy_(rnd(*p.shape, scale=weight_scale))
@@ -193,7 +194,7 @@ def causal(n):
     return nn.Transformer.generate_square_subsequent_mask(n)
 
 
-def config(m, **extra):
+def config(**extra):
     return {'d_model': E, 'nhead': H, 'dim_feedforward': FF, **extra}
 
 
@@ -212,7 +213,7 @@ def encoder_case(norm_first, activation):
         _, w = m.self_attn(h, h, h, key_padding_mask=kpm, need_weights=True, average_attn_weights=False)
     return {
         'generator': GENERATOR,
-        'config': config(m, norm_first=norm_first, activation=activation),
+        'config': config(norm_first=norm_first, activation=activation),
         'inputs': enc_all({'src': src0, 'src_key_padding_mask': kpm, 'grad_output': go}),
         'state_dict': enc_all(m.state_dict()),
         'outputs': enc_all({'output': out, 'self_attn_weights': w}),
@@ -240,7 +241,7 @@ def decoder_case(norm_first, activation):
         _, wc = m.multihead_attn(h, mem0, mem0, key_padding_mask=mkpm, need_weights=True, average_attn_weights=False)
     return {
         'generator': GENERATOR,
-        'config': config(m, norm_first=norm_first, activation=activation),
+        'config': config(norm_first=norm_first, activation=activation),
         'inputs': enc_all({'tgt': tgt0, 'memory': mem0, 'tgt_mask': tgt_mask, 'tgt_key_padding_mask': tkpm,
                            'memory_key_padding_mask': mkpm, 'grad_output': go}),
         'state_dict': enc_all(m.state_dict()),
@@ -262,7 +263,7 @@ def transformer_case(norm_first, activation):
     (out * go).sum().backward()
     return {
         'generator': GENERATOR,
-        'config': config(m, num_encoder_layers=2, num_decoder_layers=2, norm_first=norm_first, activation=activation),
+        'config': config(num_encoder_layers=2, num_decoder_layers=2, norm_first=norm_first, activation=activation),
         'inputs': enc_all({'src': src0, 'tgt': tgt0, 'tgt_mask': tgt_mask, 'src_key_padding_mask': skpm, 'grad_output': go}),
         'state_dict': enc_all(m.state_dict()),
         'outputs': enc_all({'output': out}),

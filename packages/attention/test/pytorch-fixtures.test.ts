@@ -83,22 +83,24 @@ describe('scaledDotProductAttention: golden values and gradients from PyTorch 2.
       output.mul(decode(c.grad_output)).sum().backward();
       return { output, weights, grads: { q: q.grad!, k: k.grad!, v: v.grad! }, kernel };
     };
+    let unfused: ReturnType<typeof run> | undefined;
+    const withWeights = () => (unfused ??= run(true)); // one run, read by three tests
 
     it(`'${c.name}': output and weights match PyTorch`, () => {
-      const { output, weights } = run(true);
+      const { output, weights } = withWeights();
       expectClose(output, decode(c.output), tol);
       expectClose(weights!, decode(c.weights), tol);
     });
 
     it(`'${c.name}': gradients of q, k and v match PyTorch`, () => {
-      const { grads } = run(true);
+      const { grads } = withWeights();
       for (const name of ['q', 'k', 'v'] as const) expectClose(grads[name], decode(c.grads[name]), tol);
     });
 
     it(`'${c.name}': without weights (the fused kernel) output and q, k, v gradients match PyTorch`, () => {
       const { output, weights, grads, kernel } = run(false);
       expect(kernel).toBe('FusedAttention');
-      expect(run(true).kernel).not.toBe('FusedAttention');
+      expect(withWeights().kernel).not.toBe('FusedAttention');
       expect(weights).toBeNull();
       expectClose(output, decode(c.output), tol);
       for (const name of ['q', 'k', 'v'] as const) expectClose(grads[name], decode(c.grads[name]), tol);
@@ -142,24 +144,23 @@ describe('MultiheadAttention: golden values and gradients from PyTorch 2.11 (flo
     expect(Object.keys(grads).sort()).toEqual(Object.keys(c.grads).sort());
     for (const [name, expected] of Object.entries(c.grads)) {
       expect(grads[name], name).toBeDefined();
-      try {
-        expectClose(grads[name]!, decode(expected), tol);
-      } catch (e) {
-        throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
-      }
+      expectClose(grads[name]!, decode(expected), tol, name);
     }
   }
 
   for (const c of mha.cases) {
+    let unfused: ReturnType<typeof run> | undefined;
+    const withWeights = () => (unfused ??= run(c, true)); // one run, read by two tests
+
     it(`'${c.name}': loads PyTorch's state dict strictly; output and weights match PyTorch`, () => {
-      const { output, weights, fused } = run(c, true);
+      const { output, weights, fused } = withWeights();
       expect(fused).toBe(false);
       expectClose(output, decode(c.output), tol);
       expectClose(weights!, decode(c.weights), tol);
     });
 
     it(`'${c.name}': gradients of the inputs and of every parameter match PyTorch`, () => {
-      expectGrads(c, run(c, true).grads);
+      expectGrads(c, withWeights().grads);
     });
 
     it(`'${c.name}': with needWeights false (the fused kernel) output and every gradient match PyTorch`, () => {

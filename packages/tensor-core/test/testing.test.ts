@@ -10,4 +10,10 @@ describe('expectClose', () => {
     b[(1 << 21) - 1] = 0.6;
     expect(() => expectClose(a, b)).toThrow();
   });
+
+  it('starts its failure message with the label when given one', () => {
+    expect(() => expectClose([1, 2], [1, 2.5], {}, 'grad of bias')).toThrow(/^grad of bias: expectClose: 1 of 2 values differ/);
+    expect(() => expectClose([1, 2], [1, 2, 3], {}, 'h_n')).toThrow('h_n: expectClose: got 2 values, expected 3');
+    expect(() => expectClose([1, 2], [1, 2.5])).toThrow(/^expectClose: 1 of 2 values differ/);
+  });
 });

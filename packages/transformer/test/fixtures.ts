@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 
-interface Encoded {
+/** An array as the fixture scripts write it: {shape, dtype, data}, −∞ as the string '-inf'. */
+export interface Encoded {
   shape: number[];
   dtype: 'float32' | 'int32' | 'bool';
   data: (number | boolean | '-inf')[];
@@ -26,7 +27,8 @@ export interface Fixture {
   grads: Record<string, Tensor>;
 }
 
-function decode(e: Encoded): Tensor {
+/** A tensor from a fixture array. */
+export function decode(e: Encoded): Tensor {
   const values = e.data.map((v) => (v === '-inf' ? -Infinity : v));
   return tensor(values, { shape: e.shape, dtype: e.dtype });
 }

@@ -21,15 +21,6 @@ import type { Fixture } from './fixtures.js';
 
 const tol = { atol: 2e-5, rtol: 1e-4 };
 
-/** expectClose, naming what is compared when it fails. */
-function expectNamedClose(what: string, actual: Tensor, expected: Tensor): void {
-  try {
-    expectClose(actual, expected, tol);
-  } catch (e) {
-    throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 /** The output, and the per-head attention weights by fixture output name (layers only). */
 interface Run {
   output: Tensor;
@@ -138,27 +129,29 @@ for (const [name, c] of cases) {
     it(`matches PyTorch's output (forward and forwardWithAttention)${weightNames.length > 0 ? ` and per-head ${weightNames.join(', ')} [N, H, L, S]` : ''}`, () => {
       const m = load(f, c);
       const x = Object.fromEntries(c.differentiable.map((k) => [k, f.inputs[k]!]));
-      expectNamedClose('output (forward)', c.run(m, f, x, false).output, f.outputs.output!);
+      expectClose(c.run(m, f, x, false).output, f.outputs.output!, tol, 'output (forward)');
       const { output, weights } = c.run(m, f, x, true);
-      expectNamedClose('output (forwardWithAttention)', output, f.outputs.output!);
+      expectClose(output, f.outputs.output!, tol, 'output (forwardWithAttention)');
       expect(Object.keys(weights).sort()).toEqual([...weightNames].sort());
-      for (const k of weightNames) expectNamedClose(k, weights[k]!, f.outputs[k]!);
+      for (const k of weightNames) expectClose(weights[k]!, f.outputs[k]!, tol, k);
     });
 
     for (const [path, withWeights] of [['forward', false], ['forwardWithAttention', true]] as const) {
+      let grads: ReturnType<typeof backprop> | undefined;
+      const gradsOnce = () => (grads ??= backprop(f, c, withWeights)); // one backward pass, read by two tests
       it(`matches PyTorch's gradients of sum(output * grad_output) with respect to ${c.differentiable.join(' and ')}, through ${path}`, () => {
-        const { inputs } = backprop(f, c, withWeights);
+        const { inputs } = gradsOnce();
         expect(Object.keys(f.grads).filter((k) => !k.startsWith('state_dict.')).sort()).toEqual([...c.differentiable].sort());
-        for (const k of c.differentiable) expectNamedClose(`grad of ${k} (${path})`, inputs[k]!, f.grads[k]!);
+        for (const k of c.differentiable) expectClose(inputs[k]!, f.grads[k]!, tol, `grad of ${k} (${path})`);
       });
 
       it(`matches PyTorch's gradient of sum(output * grad_output) with respect to every parameter, through ${path}`, () => {
-        const { params } = backprop(f, c, withWeights);
+        const { params } = gradsOnce();
         const expected = Object.keys(f.grads).filter((k) => k.startsWith('state_dict.')).map((k) => k.slice('state_dict.'.length));
         expect(params.map(([k]) => k)).toEqual(expected); // every parameter, named and ordered as named_parameters()
         for (const [k, grad] of params) {
           expect(grad, `no gradient for ${k}`).toBeTruthy();
-          expectNamedClose(`grad of ${k} (${path})`, grad, f.grads[`state_dict.${k}`]!);
+          expectClose(grad, f.grads[`state_dict.${k}`]!, tol, `grad of ${k} (${path})`);
         }
       });
     }

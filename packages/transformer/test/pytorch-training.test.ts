@@ -9,16 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AdamW, clipGradNorm, crossEntropy } from '@qkv/nn';
-import { tensor } from '@qkv/tensor-core';
-import type { Tensor } from '@qkv/tensor-core';
 import { expectClose } from '@qkv/tensor-core/testing';
 import { Seq2SeqTransformer } from '../src/index.js';
-
-interface Encoded {
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  data: number[];
-}
+import { decode } from './fixtures.js';
+import type { Encoded } from './fixtures.js';
 
 interface TrainingFixture {
   generator: string;
@@ -45,7 +39,6 @@ interface TrainingFixture {
 }
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch/seq2seq_training.json', import.meta.url), 'utf8')) as TrainingFixture;
-const decode = (e: Encoded): Tensor => tensor(e.data, { shape: e.shape, dtype: e.dtype });
 
 /** Runs the fixture's training loop in qkv; returns what PyTorch recorded, computed by qkv. */
 function train() {

@@ -30,18 +30,21 @@ function flat(v: Comparable): { values: number[]; shape: number[] | null } {
 
 /**
  * Throws unless `actual` and `expected` agree element-wise within tolerance (NaN matches NaN,
- * ±∞ must match exactly). Shapes must agree when both are tensors.
+ * ±∞ must match exactly). Shapes must agree when both are tensors. `label`, when given, starts the
+ * failure message, to say which of many compared values failed.
  * @example expectClose(softmax(x, -1), [0.09003, 0.24473, 0.66524], { atol: 1e-5 })
+ * @example expectClose(w.grad!, expected, { atol: 2e-5 }, 'grad of linear1.weight')
  */
-export function expectClose(actual: Comparable, expected: Comparable, tol: Tolerance = {}): void {
+export function expectClose(actual: Comparable, expected: Comparable, tol: Tolerance = {}, label?: string): void {
   const { atol = 1e-5, rtol = 1e-4 } = tol;
+  const op = label === undefined ? 'expectClose' : `${label}: expectClose`;
   const a = flat(actual);
   const e = flat(expected);
   if (a.shape && e.shape && !shapesEqual(a.shape, e.shape)) {
-    throw new ShapeError(`expectClose: shapes differ, got ${fmtShape(a.shape)}, expected ${fmtShape(e.shape)}`);
+    throw new ShapeError(`${op}: shapes differ, got ${fmtShape(a.shape)}, expected ${fmtShape(e.shape)}`);
   }
   if (a.values.length !== e.values.length) {
-    throw new ShapeError(`expectClose: got ${a.values.length} values, expected ${e.values.length}`);
+    throw new ShapeError(`${op}: got ${a.values.length} values, expected ${e.values.length}`);
   }
   let worst = -1;
   let worstExcess = 0;
@@ -62,7 +65,7 @@ export function expectClose(actual: Comparable, expected: Comparable, tol: Toler
   if (worst >= 0) {
     const bad = a.values.filter((x, i) => !(Math.abs(x - e.values[i]!) <= atol + rtol * Math.abs(e.values[i]!)) && !(Number.isNaN(x) && Number.isNaN(e.values[i]!)) && x !== e.values[i]).length;
     throw new Error(
-      `expectClose: ${bad} of ${a.values.length} values differ (atol ${atol}, rtol ${rtol}); worst at flat index ${worst}: got ${a.values[worst]}, expected ${e.values[worst]}`,
+      `${op}: ${bad} of ${a.values.length} values differ (atol ${atol}, rtol ${rtol}); worst at flat index ${worst}: got ${a.values[worst]}, expected ${e.values[worst]}`,
     );
   }
 }
