@@ -12,7 +12,7 @@ export type { NestedArray, TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, bytesPerElement } from './dtype.js';
 export * from './errors.js';
-export { broadcastShapes, normalizeDim, sizeOf, stridesOf } from './shape.js';
+export { broadcastShapes, dims, normalizeDim, sizeOf, stridesOf } from './shape.js';
 export type { Attrs, Backend, BackendFactory, KernelConfig, KernelFunc, KernelOutput, TensorInfo } from './backend.js';
 export { Storage } from './backend.js';
 export { allKernelNames, binaryKernels, unaryKernels } from './kernel-names.js';

@@ -85,3 +85,25 @@ export function inferReshape(op: string, from: readonly number[], to: readonly n
   }
   return out;
 }
+
+type Dims<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc : Dims<N, [...Acc, number]>;
+
+/**
+ * Checks a shape's rank and returns it as a typed tuple, so shapes are destructured through a check
+ * instead of a cast: `const [B, T, C] = dims(x, 3, 'Block.forward', 'B, T, C')`.
+ * Throws `ShapeError` naming `where` (the public function the caller is in), the expected rank and
+ * the legend, and the shape it got: `Block.forward: expected a 3-d tensor [B, T, C], got [2,5]`.
+ * @param x anything with a `shape` (a Tensor, TensorInfo, or a plain shape holder)
+ * @param rank the number of dims expected (1 to 6)
+ * @param where the public function named in the error
+ * @param legend optional letters for the message, e.g. `'B, T, C'`
+ * @example
+ * const [B, T, E] = dims(x, 3, 'CausalSelfAttention.forward', 'B, T, E');
+ */
+export function dims<N extends 1 | 2 | 3 | 4 | 5 | 6>(x: { readonly shape: readonly number[] }, rank: N, where: string, legend?: string): Dims<N> {
+  if (x.shape.length !== rank) {
+    const want = legend === undefined ? '' : ` [${legend}]`;
+    throw new ShapeError(`${where}: expected a ${rank}-d tensor${want}, got ${fmtShape(x.shape)}`);
+  }
+  return [...x.shape] as Dims<N>;
+}

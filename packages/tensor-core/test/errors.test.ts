@@ -97,3 +97,15 @@ describe('value errors', () => {
     await expect(tc.setBackend('nope')).rejects.toThrow(/^setBackend: unknown backend 'nope', registered: cpu/);
   });
 });
+
+describe('dims: shapes destructured through a rank check', () => {
+  it('returns the shape as a tuple when the rank matches', () => {
+    const [B, T, C] = tc.dims(randn([2, 5, 4]), 3, 'Block.forward', 'B, T, C');
+    expect([B, T, C]).toEqual([2, 5, 4]);
+  });
+  it('names the caller, the expected rank with its legend, and the shape it got', () => {
+    expect(() => tc.dims(randn([2, 5]), 3, 'Block.forward', 'B, T, C')).toThrow(ShapeError);
+    expect(() => tc.dims(randn([2, 5]), 3, 'Block.forward', 'B, T, C')).toThrow(/^Block\.forward: expected a 3-d tensor \[B, T, C\], got \[2,5\]$/);
+    expect(() => tc.dims({ shape: [1, 2, 3, 4] }, 2, 'f')).toThrow(/^f: expected a 2-d tensor, got \[1,2,3,4\]$/);
+  });
+});
