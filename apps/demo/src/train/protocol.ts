@@ -16,7 +16,13 @@ export interface TrainConfig {
   seed: number;
 }
 
-export const DEFAULT_CONFIG: TrainConfig = { task: 'date', dModel: 32, nhead: 4, layers: 1, lr: 3e-3, warmup: 60, batchSize: 32, drawEvery: 20, seed: 0 };
+/**
+ * The preset a newcomer gets: reversing strings of 3–6 letters is an alignment the attention draws
+ * as a clear anti-diagonal, and this model learns it past 50 % held-out token accuracy in about 200
+ * steps (measured in Node with the same code: 53 % at step 200, seed 0) — well inside 30 s of a
+ * 2-core laptop's browser.
+ */
+export const DEFAULT_CONFIG: TrainConfig = { task: 'reverse', dModel: 32, nhead: 4, layers: 1, lr: 5e-3, warmup: 40, batchSize: 64, drawEvery: 20, seed: 0 };
 
 /** Page → worker. */
 export type ToWorker =
