@@ -6,6 +6,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkClose, median } from '../src/harness.js';
+import { fromBase64, startTorchPeer, toBase64, TORCH_INSTALL } from '../src/peers/torch.js';
+
+/** Whether Debian's python3 here can import torch (then the suites must have PyTorch rows). */
+function hasTorch(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 import { markdownTable } from '../src/report.js';
 
 describe('harness', () => {
@@ -44,9 +55,43 @@ describe('pnpm bench --quick', () => {
       expect(json.memory[suite]!.peakHeapMb).toBeGreaterThan(1);
       expect(readFileSync(join(out, `${suite}.svg`), 'utf8')).toMatch(/^<svg/);
     }
+    // the PyTorch peer, where torch is installed: both thread counts, checked like the others
+    if (hasTorch()) for (const suite of ['gemm', 'mha', 'encoder']) expect([...systems(suite)]).toEqual(expect.arrayContaining(['pytorch', 'pytorch×2']));
+    else expect(stdout).toMatch(/torch peer skipped: .* install with `apt-get install python3-torch/);
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(summary).toMatch(/## GEMM/);
     expect(summary).toMatch(/\| GRU \| O\(n·d²\) \| O\(n\) \|/); // the course's table
     expect(summary).toMatch(/## Memory per suite/);
   });
+});
+
+describe('torch peer', () => {
+  it('without a python3 that has torch, is skipped with the reason and the install line', async () => {
+    const lines: string[] = [];
+    const saved = process.env.QKV_PYTHON;
+    process.env.QKV_PYTHON = '/bin/false';
+    try {
+      expect(await startTorchPeer({ quick: true, threads: 1, backends: [], log: (l) => lines.push(l) })).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.QKV_PYTHON;
+      else process.env.QKV_PYTHON = saved;
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^torch peer skipped: \/bin\/false has no working torch/);
+    expect(lines[0]).toContain(TORCH_INSTALL);
+  });
+
+  it.skipIf(!hasTorch())('passes arrays both ways and answers a GEMM with the hand-computed product', async () => {
+    const peer = (await startTorchPeer({ quick: true, threads: 1, backends: [], log: () => {} }))!;
+    try {
+      const a = Float32Array.from([1, 2, 3, 4, 5, 6]); // [2, 3]
+      const b = Float32Array.from([1, 0, 0, 1, 1, 1]); // [3, 2]
+      const r = await peer.call<{ y: string }>({ op: 'gemm', m: 2, k: 3, n: 2, a: toBase64(a), b: toBase64(b), threads: 1 });
+      expect(Array.from(fromBase64(r.y))).toEqual([4, 5, 10, 11]);
+      expect(r.runs).toBe(2);
+      await expect(peer.call({ op: 'gemm', m: 2, k: 2, n: 2, a: toBase64(a), b: toBase64(b), threads: 1 })).rejects.toThrow(/torch peer: gemm: RuntimeError/);
+    } finally {
+      peer.close();
+    }
+  }, 60_000);
 });

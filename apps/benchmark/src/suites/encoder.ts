@@ -10,6 +10,7 @@ import type { BenchContext, Measurement } from '../harness.js';
 import { tfCrossEntropy, tfEncoderLayer } from '../peers/tfjs-layers.js';
 import type { EncoderWeights } from '../peers/tfjs-layers.js';
 import { useTf } from '../peers/tfjs.js';
+import { fromBase64, startTorchPeer, toBase64, torchName } from '../peers/torch.js';
 import { gradValues, qkvName, useQkv } from '../qkv.js';
 
 /** B batch · L length · E dModel · H heads · F feed-forward width. */
@@ -126,5 +127,17 @@ export async function encoderSuite(ctx: BenchContext): Promise<Measurement[]> {
     }
   }
   await measure('tfjs-wasm', await tfTrainer(d, w, x, targets));
+  const torch = await startTorchPeer(ctx);
+  for (const threads of torch ? [...new Set([1, ctx.threads])] : []) {
+    const weights = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, toBase64(v)]));
+    const r = await torch!.call<{ loss: number; grad: string; loss_after: number }>({ op: 'encoder', ...d, weights, x: toBase64(x), targets: toBase64(targets), threads });
+    const { loss, grad, loss_after: after, ...timing } = r;
+    const system = torchName(threads);
+    let diff = checkClose(`encoder ${system} loss`, [loss], [first.loss], 1e-4 * first.loss);
+    diff = Math.max(diff, checkClose(`encoder ${system} d linear1.weight`, fromBase64(grad), first.grad, scaledTol(first.grad, 1e-4)));
+    diff = Math.max(diff, checkClose(`encoder ${system} loss after one Adam step`, [after], [second], 1e-3 * second));
+    out.push({ suite: 'encoder', case: `train step B=${d.B} L=${d.L} E=${d.E}`, system, ...timing, work: { amount: d.B * d.L, unit: 'tokens/s' }, maxAbsDiff: diff });
+  }
+  torch?.close();
   return out;
 }

@@ -5,6 +5,7 @@ import { checkClose, randomArray, time } from '../harness.js';
 import type { BenchContext, Measurement } from '../harness.js';
 import { gemmOnnx } from '../peers/onnx.js';
 import { inTfScope, useTf } from '../peers/tfjs.js';
+import { fromBase64, startTorchPeer, toBase64, torchName } from '../peers/torch.js';
 import { qkvName, run, useQkv } from '../qkv.js';
 import { wasmFeatures } from '../setup.js';
 
@@ -26,6 +27,7 @@ export function plainGemm(a: Float32Array, b: Float32Array, m: number, k: number
 export async function gemmSuite(ctx: BenchContext): Promise<Measurement[]> {
   const sizes: [number, number, number][] = ctx.quick ? [[64, 64, 64], [17, 33, 65]] : [[128, 128, 128], [512, 512, 512], [1024, 1024, 1024], [128, 512, 2048]];
   const out: Measurement[] = [];
+  const torch = await startTorchPeer(ctx);
   for (const [m, k, n] of sizes) {
     const label = m === k && k === n ? `${m}³` : `${m}×${k}×${n}`;
     const a = randomArray(m * k, 1);
@@ -66,6 +68,12 @@ export async function gemmSuite(ctx: BenchContext): Promise<Measurement[]> {
     const diff = checkClose(`gemm ${label} onnxruntime-node`, await goOrt(), ref, tol);
     add('onnxruntime-node', await time(goOrt, ctx.quick), diff);
     await session.release();
+    for (const threads of torch ? [...new Set([1, ctx.threads])] : []) {
+      const r = await torch!.call<{ y: string }>({ op: 'gemm', m, k, n, a: toBase64(a), b: toBase64(b), threads });
+      const { y, ...timing } = r;
+      add(torchName(threads), timing, checkClose(`gemm ${label} ${torchName(threads)}`, fromBase64(y), ref, tol));
+    }
   }
+  torch?.close();
   return out;
 }

@@ -11,6 +11,7 @@ import { ortSession } from '../peers/ort.js';
 import { tfMha } from '../peers/tfjs-layers.js';
 import type { MhaWeights } from '../peers/tfjs-layers.js';
 import { inTfScope, useTf } from '../peers/tfjs.js';
+import { fromBase64, startTorchPeer, toBase64, torchName } from '../peers/torch.js';
 import { clearGrads, gradValues, qkvName, useQkv } from '../qkv.js';
 
 /** What one pass computes: the output y, and after y.backward(g) the gradients of x and in_proj_weight. */
@@ -79,6 +80,7 @@ function check(what: string, got: MhaResult, ref: Required<MhaResult>, pass: 'fo
 export async function mhaSuite(ctx: BenchContext): Promise<Measurement[]> {
   const [E, H] = ctx.quick ? [32, 4] : [512, 8];
   const out: Measurement[] = [];
+  const torch = await startTorchPeer(ctx);
   for (const L of ctx.quick ? [16] : [128, 512, 1024]) {
     const x = randomArray(L * E, 11);
     const g = randomArray(L * E, 12);
@@ -120,6 +122,16 @@ export async function mhaSuite(ctx: BenchContext): Promise<Measurement[]> {
       out.push({ suite: 'mha', case: `forward L=${L}`, system, ...(await time(() => session.run(x, [1, L, E]), ctx.quick, { minRuns: 3 })), work: { amount: flops, unit: 'GFLOPS' }, maxAbsDiff: diff });
       await session.release();
     }
+    for (const threads of torch ? [...new Set([1, ctx.threads])] : []) {
+      const weights = { in_proj: toBase64(w.inProj), in_bias: toBase64(w.inBias), out_proj: toBase64(w.outProj), out_bias: toBase64(w.outBias) };
+      for (const pass of ['forward', 'forward+backward'] as const) {
+        const r = await torch!.call<{ y?: string; dx?: string; d_in_proj?: string }>({ op: 'mha', L, E, H, ...weights, x: toBase64(x), g: toBase64(g), pass, threads });
+        const { y, dx, d_in_proj: dIn, ...timing } = r;
+        const got: MhaResult = pass === 'forward' ? { y: fromBase64(y!) } : { y: new Float32Array(0), dx: fromBase64(dx!), dInProj: fromBase64(dIn!) };
+        add(torchName(threads), pass, timing, check(`mha ${pass} L=${L} ${torchName(threads)}`, got, ref, pass));
+      }
+    }
   }
+  torch?.close();
   return out;
 }
