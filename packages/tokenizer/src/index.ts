@@ -30,3 +30,4 @@ export type {
   PretrainedSpecialTokens,
 } from './pretrained/types.js';
 export { fromGpt2Files, fromBertVocab, type Gpt2FilesOptions, type BertVocabOptions } from './pretrained/from-files.js';
+export { fromTokenizerJson, type TokenizerJsonOptions, type SpecialRole as PretrainedSpecialRole } from './hf/from-tokenizer-json.js';

@@ -1,17 +1,19 @@
 /**
  * Pretrained tokenizers from the classic files: GPT-2's `vocab.json` + `merges.txt` and BERT's
- * `vocab.txt`, on {@link BPETokenizer} and {@link WordPieceTokenizer}.
+ * `vocab.txt`. Each is described as the tokenizer.json `transformers` would convert it to, so it
+ * follows `tokenizers` exactly; GPT-2 encodes through {@link BPETokenizer} (the same ids, faster)
+ * except for texts holding U+0085 or U+FEFF, where JavaScript's `\s` and Oniguruma's disagree.
  */
 import { BPETokenizer } from '../bpe/bpe-tokenizer.js';
-import type { Tokenizer } from '../core/tokenizer.js';
 import { TokenizerError } from '../core/errors.js';
 import { isObject, parseJson } from '../core/json-input.js';
-import { WordPieceTokenizer } from '../wordpiece/wordpiece-tokenizer.js';
+import { fromDocument } from '../hf/from-tokenizer-json.js';
+import { JsonReader } from '../hf/json-reader.js';
 import { parseVocabTxt } from '../wordpiece/vocab-txt.js';
-import { byteLevelDecoder, wordPieceDecoder, type Decoder } from './decoders.js';
-import { bertTemplate, CONCAT_PROCESSOR, type PostProcessor, type SequenceEncoding } from './post-process.js';
+import { byteLevelDecoder } from './decoders.js';
+import type { SequenceEncoding } from './post-process.js';
 import { PipelineTokenizer } from './pipeline-tokenizer.js';
-import type { PretrainedSpecialTokens, PretrainedTokenizer } from './types.js';
+import type { PretrainedTokenizer } from './types.js';
 
 /** Options of {@link fromGpt2Files}. */
 export interface Gpt2FilesOptions {
@@ -37,12 +39,42 @@ export function fromGpt2Files(vocabJson: string, mergesTxt: string, options: Gpt
     throw new TokenizerError(`${fn}: expected options.specialTokens to be an array of non-empty strings, got ${JSON.stringify(wanted)?.slice(0, 80)}`);
   }
   const vocab = parseJson(vocabJson, fn, 'vocab.json');
-  const additional = isObject(vocab) ? wanted.filter((s) => Object.hasOwn(vocab, s)) : [];
+  const additional = isObject(vocab) ? [...new Set(wanted.filter((s) => Object.hasOwn(vocab, s)))] : [];
   const inner = BPETokenizer.fromParsedFiles(vocab, mergesTxt, { specialTokens: { additional } }, fn);
+  const vocabMap = vocab as Record<string, number>;
+  const document = {
+    added_tokens: additional.map((content) => ({ id: vocabMap[content], content, normalized: true, special: true })),
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', vocab: vocabMap, merges: inner.merges() },
+  };
+  let exact: PretrainedTokenizer | undefined; // built on first need: most texts never need it
   const eot = inner.tokenToId('<|endoftext|>');
   const roles = additional.includes('<|endoftext|>') ? { bos: eot, eos: eot, unk: eot } : {};
-  return assemble(inner, { ...roles, tokens: new Map(additional.map((s) => [s, inner.tokenToId(s)!])) }, CONCAT_PROCESSOR, byteLevelDecoder);
+  const tokens = inner.vocab.tokens();
+  return new PipelineTokenizer({
+    encodeSequence(text): SequenceEncoding {
+      if (JS_AND_ONIG_SPACES_DIFFER.test(text)) {
+        exact ??= fromDocument(document, {}, new JsonReader(fn, 'vocab.json'));
+        const { ids, tokens: pieces, offsets } = exact.encodeWithDetails(text, undefined, { addSpecialTokens: false });
+        return { ids, tokens: pieces, offsets };
+      }
+      const { ids, tokens: pieces, offsets } = inner.encodeWithOffsets(text, { parseSpecialTokens: true });
+      return { ids, tokens: pieces, offsets };
+    },
+    processor: undefined,
+    decoder: byteLevelDecoder,
+    tokens,
+    ids: new Map(tokens.map((t, i) => [t, i])),
+    specialTokens: { ...roles, tokens: new Map(additional.map((s) => [s, inner.tokenToId(s)!])) },
+    specialIds: new Set(additional.map((s) => inner.tokenToId(s)!)),
+  });
 }
+
+/** U+0085 is white space to Oniguruma (and `tokenizers`), U+FEFF to JavaScript's `\s`. */
+const JS_AND_ONIG_SPACES_DIFFER = /[\u0085\ufeff]/;
 
 /** Options of {@link fromBertVocab}, named as in `transformers`' BertTokenizer. */
 export interface BertVocabOptions {
@@ -65,54 +97,30 @@ export interface BertVocabOptions {
 export function fromBertVocab(vocabTxt: string, options: BertVocabOptions = {}): PretrainedTokenizer {
   const fn = 'fromBertVocab';
   const tokens = parseVocabTxt(vocabTxt, fn);
-  const present = new Set(tokens);
+  const ids = new Map(tokens.map((t, i) => [t, i]));
   for (const required of ['[UNK]', '[CLS]', '[SEP]']) {
-    if (!present.has(required)) throw new TokenizerError(`${fn}: expected vocab.txt to hold ${required}, got a vocabulary without it`);
+    if (!ids.has(required)) throw new TokenizerError(`${fn}: expected vocab.txt to hold ${required}, got a vocabulary without it`);
   }
   for (const key of ['doLowerCase', 'stripAccents', 'tokenizeChineseChars'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'boolean') {
       throw new TokenizerError(`${fn}: expected options.${key} to be a boolean, got ${JSON.stringify(options[key])}`);
     }
   }
-  const role = (s: string) => (present.has(s) ? s : null);
   const lowercase = options.doLowerCase ?? true;
-  const inner = WordPieceTokenizer.fromTokens(tokens, {
-    lowercase,
-    stripAccents: options.stripAccents ?? lowercase,
-    tokenizeChineseChars: options.tokenizeChineseChars ?? true,
-    specialTokens: { pad: role('[PAD]'), sos: '[CLS]', eos: '[SEP]', unk: '[UNK]', additional: present.has('[MASK]') ? ['[MASK]'] : [] },
-  });
-  const id = (s: string) => inner.tokenToId(s);
-  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((s) => present.has(s));
-  const roles: PretrainedSpecialTokens = {
-    tokens: new Map(specials.map((s) => [s, id(s)!])),
-    pad: id('[PAD]'),
-    unk: id('[UNK]'),
-    cls: id('[CLS]'),
-    sep: id('[SEP]'),
-    mask: id('[MASK]'),
-  };
-  return assemble(inner, roles, bertTemplate(['[CLS]', roles.cls!], ['[SEP]', roles.sep!]), wordPieceDecoder('##', true));
-}
-
-/** A {@link PipelineTokenizer} over one of this package's tokenizers, special tokens found in text. */
-function assemble(
-  inner: Tokenizer,
-  specialTokens: PretrainedSpecialTokens,
-  processor: PostProcessor,
-  decoder: Decoder,
-): PretrainedTokenizer {
-  const tokens = inner.vocab.tokens();
-  return new PipelineTokenizer({
-    encodeSequence(text): SequenceEncoding {
-      const { ids, tokens: pieces, offsets } = inner.encodeWithOffsets(text, { parseSpecialTokens: true });
-      return { ids, tokens: pieces, offsets };
+  const specials = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].filter((s) => ids.has(s));
+  const document = {
+    added_tokens: specials.map((content) => ({ id: ids.get(content), content, normalized: false, special: true })),
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: options.tokenizeChineseChars ?? true,
+      strip_accents: options.stripAccents ?? null,
+      lowercase,
     },
-    processor,
-    decoder,
-    tokens,
-    ids: new Map(tokens.map((t, i) => [t, i])),
-    specialTokens,
-    specialIds: new Set(specialTokens.tokens.values()),
-  });
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: { type: 'BertProcessing', cls: ['[CLS]', ids.get('[CLS]')], sep: ['[SEP]', ids.get('[SEP]')] },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: Object.fromEntries(ids) },
+  };
+  return fromDocument(document, {}, new JsonReader(fn, 'vocab.txt'));
 }

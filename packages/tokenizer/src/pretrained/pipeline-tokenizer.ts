@@ -6,7 +6,7 @@
 import { TokenizerError } from '../core/errors.js';
 import { kind } from '../core/json-input.js';
 import type { Decoder } from './decoders.js';
-import type { PostProcessor, SequenceEncoding } from './post-process.js';
+import { postProcess, type PostProcessor, type SequenceEncoding } from './post-process.js';
 import type {
   PretrainedDecodeOptions,
   PretrainedEncodeOptions,
@@ -19,7 +19,8 @@ import type {
 export interface PipelineParts {
   /** One text → the model's ids, tokens and UTF-16 spans, before post-processing. */
   encodeSequence(text: string): SequenceEncoding;
-  processor: PostProcessor;
+  /** Undefined: the texts one after the other, type ids 0 then 1. */
+  processor: PostProcessor | undefined;
   decoder: Decoder;
   /** Tokens in id order (model vocabulary and added tokens). */
   tokens: readonly string[];
@@ -84,7 +85,7 @@ export class PipelineTokenizer implements PretrainedTokenizer {
     const add = readFlag(fn, options, 'addSpecialTokens', true);
     const first = this.#parts.encodeSequence(a);
     const second = b === undefined ? undefined : this.#parts.encodeSequence(b);
-    return this.#parts.processor.process(first, second, add);
+    return postProcess(this.#parts.processor, first, second, add);
   }
 }
 
