@@ -125,6 +125,8 @@ export function urlSource(base: string, options: UrlSourceOptions = {}): Pretrai
 async function download(url: string, file: string, fetchFn: (url: string) => Promise<Response>, onProgress?: (p: Progress) => void): Promise<Uint8Array | null> {
   const response = await fetchFn(url);
   if (response.status === 404) return null;
+  // No Hub file is HTML: a page here is a single-page-app server's fallback for a missing file (vite, many hosts)
+  if ((response.headers.get('content-type') ?? '').startsWith('text/html')) return null;
   if (!response.ok) throw new PretrainedError(`fromPretrained: fetching ${url} failed with HTTP ${response.status}`);
   const header = Number(response.headers.get('content-length'));
   const total = Number.isSafeInteger(header) && header > 0 ? header : 0;
