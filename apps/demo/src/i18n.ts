@@ -6,6 +6,7 @@ const strings = {
   backend: { en: 'Backend', ko: '백엔드' },
   footer: { en: 'Runs entirely in your browser: no network requests, no CDN, no hub.', ko: '모든 계산은 브라우저 안에서 실행됩니다. 네트워크, CDN, 허브를 쓰지 않습니다.' },
   'nav.g2p': { en: 'Pronounce', ko: '발음 예측' },
+  'nav.inside': { en: 'Look inside a model', ko: '모델 들여다보기' },
   'nav.train': { en: 'Train', ko: '학습' },
   'nav.pipeline': { en: 'One head, step by step', ko: '헤드 하나, 단계별로' },
   'nav.masks': { en: 'Masks', ko: '마스크' },

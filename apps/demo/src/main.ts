@@ -7,6 +7,7 @@ import type { View } from './views/view.js';
 import { backendsView } from './views/backends.js';
 import { g2pView } from './views/g2p.js';
 import { headsView } from './views/heads.js';
+import { insideView } from './views/inside.js';
 import { masksView } from './views/masks.js';
 import { pipelineView } from './views/pipeline.js';
 import { positionsView } from './views/positions.js';
@@ -14,7 +15,7 @@ import { tokenizerView } from './views/tokenizer.js';
 import { trainView } from './views/train.js';
 import { vitView } from './views/vit.js';
 
-const views: View[] = [g2pView, trainView, pipelineView, masksView, positionsView, headsView, tokenizerView, vitView, backendsView];
+const views: View[] = [g2pView, insideView, trainView, pipelineView, masksView, positionsView, headsView, tokenizerView, vitView, backendsView];
 let disposeCurrent: (() => void) | undefined;
 
 /** Parses `#/id?a=1&b=x` into the view id and its parameters. */

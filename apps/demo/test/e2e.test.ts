@@ -36,7 +36,7 @@ const foreign: string[] = [];
 /** Console errors and failed requests (status ≥ 400) of every page this run opens: both must stay empty. */
 const consoleErrors: string[] = [];
 const failedRequests: string[] = [];
-const VIEWS = ['g2p', 'train', 'pipeline', 'masks', 'positions', 'heads', 'tokenizer', 'vit', 'backends'] as const;
+const VIEWS = ['g2p', 'inside', 'train', 'pipeline', 'masks', 'positions', 'heads', 'tokenizer', 'vit', 'backends'] as const;
 const shots = resolve(root, 'screenshots');
 
 /** Watches a page for requests to other origins, console errors and failed requests. */
@@ -239,6 +239,50 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     await page.waitForFunction(() => document.querySelector('p.lead')?.textContent?.includes('GRU'));
     expect(await page.textContent('p.lead')).not.toContain('A Transformer');
     await page.selectOption('select[name=model]', 'transformer');
+  });
+
+  it('look inside: opens the shipped Hub-layout GPT offline and shows every layer × head, token lines and next-token predictions', async () => {
+    await open('inside');
+    await page.waitForFunction(() => document.body.dataset.inside !== undefined && document.body.dataset.inside !== 'error', undefined, { timeout: 60_000 });
+    expect(await page.textContent('[data-model]')).toContain('GPT2LMHeadModel (gpt2) · 3 layers × 4 heads · width 96');
+    expect(await page.locator('[data-figure=inside-grid] g.qkv-thumb').count()).toBe(3 * 4);
+    const text = 'The attention mechanism lets';
+    expect(await page.$$eval('[data-figure=inside-grid] .qkv-key-label', (els) => els.slice(0, 3).map((e) => e.textContent))).toEqual(['T', 'h', 'e']);
+    expect(await page.locator('[data-predictions] li').count()).toBe(5);
+    const probs = await page.$$eval('[data-predictions] li', (els) => els.map((e) => Number(/([\d.]+) %$/.exec(e.textContent ?? '')?.[1])));
+    expect(probs.every((p, i) => i === 0 || p <= probs[i - 1]!)).toBe(true); // ranked
+    // hovering a query token keeps only its lines (bertviz's head view)
+    const all = await page.locator('[data-figure=token-lines] line').count();
+    await page.hover('[data-figure=token-lines] .qkv-left-tokens [data-index="4"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-figure=token-lines] line')].every((l) => l.getAttribute('data-from') === '4'));
+    expect(await page.locator('[data-figure=token-lines] line').count()).toBeLessThan(all);
+    expect(text.length).toBe(28);
+    // refused input: visible message, the pictures cleared
+    await page.fill('textarea[name=text]', '');
+    await page.click('button:has-text("Look inside")');
+    await page.waitForFunction(() => document.body.dataset.inside === 'error');
+    expect(await page.textContent('[data-input-error]')).toBe('The text gives no tokens.');
+    expect(await page.locator('[data-figure=inside-grid]').count()).toBe(0);
+    await page.fill('textarea[name=text]', 'x'.repeat(100));
+    await page.click('button:has-text("Look inside")');
+    expect(await page.textContent('[data-input-error]')).toBe('The text is 100 tokens; this page takes at most 64.');
+    expect(foreign).toEqual([]);
+  });
+
+  it('look inside: opens a sharded BERT masked-LM folder from chosen files and fills the mask; a folder without weights gets a clear message', async () => {
+    await open('inside');
+    await page.waitForFunction(() => document.body.dataset.inside !== undefined); // the shipped model first
+    const fixtures = resolve(root, '../../packages/pretrained/fixtures');
+    const bert = ['config.json', 'vocab.txt', 'model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors'].map((f) => resolve(fixtures, 'bert-mlm', f));
+    await page.setInputFiles('input[name=files]', bert);
+    await page.waitForFunction(() => document.querySelector('[data-model]')?.textContent?.includes('BertForMaskedLM'), undefined, { timeout: 60_000 });
+    await page.waitForSelector('[data-predictions="[MASK] #1"] li');
+    expect(await page.textContent('[data-model]')).toContain('BertForMaskedLM (bert)');
+    expect(await page.inputValue('textarea[name=text]')).toContain('[MASK]');
+    expect(await page.locator('[data-predictions="[MASK] #1"] li').count()).toBe(5);
+    await page.setInputFiles('input[name=files]', [resolve(fixtures, 'bert-mlm', 'config.json')]);
+    await page.waitForFunction(() => document.body.dataset.inside === 'error');
+    expect(await page.textContent('[data-input-error]')).toMatch(/your files: .*model\.safetensors/);
   });
 
   it('heads: the grid labels layers, heads (from 1), query and key tokens, on a 0–1 colour scale unless auto-scaled', async () => {

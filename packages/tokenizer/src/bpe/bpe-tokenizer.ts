@@ -78,8 +78,15 @@ export class BPETokenizer extends Tokenizer {
    * @example BPETokenizer.fromFiles(readFileSync('vocab.json', 'utf8'), readFileSync('merges.txt', 'utf8'), { specialTokens: { eos: '<|endoftext|>' } })
    */
   static fromFiles(vocabJson: string, mergesTxt: string, options: BPEOptions = {}): BPETokenizer {
-    const fn = 'BPETokenizer.fromFiles';
-    const vocab = new Vocabulary(tokensFromIdMap(parseJson(vocabJson, fn, 'vocab.json'), fn, 'vocab.json'));
+    return BPETokenizer.fromParsedFiles(parseJson(vocabJson, 'BPETokenizer.fromFiles', 'vocab.json'), mergesTxt, options, 'BPETokenizer.fromFiles');
+  }
+
+  /**
+   * {@link BPETokenizer.fromFiles} with `vocab.json` already parsed; errors name `fn`.
+   * @internal for `fromGpt2Files`
+   */
+  static fromParsedFiles(vocabObject: unknown, mergesTxt: string, options: BPEOptions, fn: string): BPETokenizer {
+    const vocab = new Vocabulary(tokensFromIdMap(vocabObject, fn, 'vocab.json'));
     const merges = mergesToIds(parseMergesTxt(mergesTxt, fn), vocab, fn, (i) => `merges.txt merge ${i + 1}`);
     return new BPETokenizer(vocab, merges, options, fn);
   }

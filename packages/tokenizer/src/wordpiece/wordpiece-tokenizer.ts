@@ -34,6 +34,8 @@ export interface WordPieceTokenizerJSON {
   specialTokens: SpecialTokensConfig;
   lowercase: boolean;
   stripAccents: boolean;
+  /** Absent in files written before it existed: true. */
+  tokenizeChineseChars?: boolean;
   continuingSubwordPrefix: string;
   maxInputCharsPerWord: number;
 }
@@ -52,6 +54,7 @@ export class WordPieceTokenizer extends Tokenizer {
     this.#options = {
       lowercase,
       stripAccents: options.stripAccents ?? lowercase,
+      tokenizeChineseChars: options.tokenizeChineseChars ?? true,
       continuingSubwordPrefix: options.continuingSubwordPrefix ?? '##',
       maxInputCharsPerWord: options.maxInputCharsPerWord ?? 100,
     };
