@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import { findRecipe } from './recipes/index.js';
+import { shippedModel } from './shipped.js';
 import type { RunOptions } from './recipes/types.js';
 
 /** The usage text printed by `qkv --help` and after a usage error. */
@@ -12,8 +13,10 @@ commands:
   recipes                          list the recipes
   train <recipe>                   train (checkpoints and metrics.jsonl go to --out)
   eval <recipe> --checkpoint F     metrics on the test split (or --split validation)
+  eval --model NAME                the same for a model the project ships: g2p-transformer,
+                                   g2p-gru, vit-mnist, spam-classifier, char-gpt
   predict <recipe> <input> --checkpoint F
-                                   the model's output, with its attention as a terminal heatmap
+  predict --model NAME <input>     the model's output, with its attention as a terminal heatmap
   export <recipe> --checkpoint F   write model.safetensors + manifest.json for the demo (--out)
   average <recipe> F1 F2 [F…]      the mean of several checkpoints' weights, scored on the test
                                    split: model.safetensors + manifest.json in --out (default:
@@ -34,6 +37,7 @@ options:
   --checkpoint-every <n> save a checkpoint every n steps (default 200)
   --eval-every <n>       validate every n steps (default: at each epoch's end)
   --checkpoint <file>    weights for eval / predict / export
+  --model <name>         a shipped model instead of <recipe> --checkpoint F
   --set key=value        recipe-specific setting (repeatable), e.g. --set dModel=128
   --f16                  export weights as float16
   --quiet                no progress bar`;
@@ -65,14 +69,21 @@ export function parse(argv: string[]) {
         'eval-limit': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, checkpoint: { type: 'string' },
         split: { type: 'string' }, set: { type: 'string', multiple: true }, f16: { type: 'boolean' }, quiet: { type: 'boolean' },
         'checkpoint-every': { type: 'string' }, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        model: { type: 'string' },
       },
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const { values: v, positionals } = parsed;
-  const [command, recipeName, ...rest] = positionals;
-  if (v.help || !command) return { command: 'help' as const };
+  const command = positionals[0];
+  if (v.help || !command || command === 'help') return { command: 'help' as const };
+  // `--model NAME` names a shipped model: its recipe and weights, so no recipe positional comes before the input
+  if (v.model !== undefined && !['eval', 'predict', 'export'].includes(command)) throw new UsageError(`--model goes with eval, predict and export, not ${command}`);
+  if (v.model !== undefined && v.checkpoint !== undefined) throw new UsageError('give --model or --checkpoint, not both');
+  const shipped = v.model === undefined ? null : shippedModel(v.model);
+  const [recipeName, ...rest] = shipped ? [shipped.recipe, ...positionals.slice(1)] : positionals.slice(1);
+  if (shipped) v.checkpoint = shipped.checkpoint;
   if (!['recipes', 'train', 'eval', 'predict', 'export', 'average'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   if (command === 'recipes') return { command: 'recipes' as const };
   const recipe = findRecipe(recipeName);
@@ -97,7 +108,7 @@ export function parse(argv: string[]) {
   };
   if (run.batchSize === 0) throw new UsageError('--batch-size must be at least 1');
   if (v.backend !== undefined && !['cpu', 'wasm'].includes(v.backend)) throw new UsageError(`--backend must be cpu or wasm, got '${v.backend}'`);
-  if ((command === 'eval' || command === 'predict' || command === 'export') && !v.checkpoint) throw new UsageError(`${command} needs --checkpoint <file>`);
+  if ((command === 'eval' || command === 'predict' || command === 'export') && !v.checkpoint) throw new UsageError(`${command} needs --checkpoint <file> (or --model NAME for a shipped model)`);
   if (command === 'predict' && rest.length === 0) throw new UsageError('predict needs an input, e.g. qkv predict g2p-transformer hello --checkpoint F');
   if (command === 'average' && rest.length < 2) throw new UsageError(`average needs at least two checkpoints, got ${rest.length}: qkv average ${recipe.name} F1 F2 [F…]`);
   if (v.split !== undefined && v.split !== 'test' && v.split !== 'validation') throw new UsageError(`--split must be test or validation, got '${v.split}'`);

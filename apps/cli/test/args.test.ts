@@ -33,6 +33,22 @@ describe('parse', () => {
     expect(parse(['--help']).command).toBe('help');
   });
 
+  it('reaches every shipped model by name: its recipe and weights, with the input right after --model', () => {
+    for (const name of ['g2p-transformer', 'g2p-gru', 'vit-mnist', 'spam-classifier', 'char-gpt']) {
+      const args = parse(['eval', '--model', name]);
+      if (args.command !== 'eval') throw new Error('expected eval');
+      expect(args.recipe.name).toBe(name);
+      expect(args.checkpoint).toMatch(new RegExp(`/${name}/model\\.safetensors$`));
+    }
+    const p = parse(['predict', '--model', 'g2p-gru', 'hello']);
+    if (p.command !== 'predict') throw new Error('expected predict');
+    expect([p.recipe.name, p.input]).toEqual(['g2p-gru', 'hello']);
+    expect(usageError(['eval', '--model', 'gpt-9'])).toBe("--model: no shipped model is named 'gpt-9'; the shipped models are g2p-transformer, g2p-gru, vit-mnist, spam-classifier, char-gpt (for your own weights pass <recipe> --checkpoint F)");
+    expect(usageError(['train', 'g2p-gru', '--model', 'g2p-gru'])).toBe('--model goes with eval, predict and export, not train');
+    expect(usageError(['eval', '--model', 'g2p-gru', '--checkpoint', 'x.safetensors'])).toBe('give --model or --checkpoint, not both');
+    expect(parse(['help']).command).toBe('help');
+  });
+
   it('rejects an unknown command', () => {
     expect(usageError(['fit', 'vit-mnist'])).toBe("unknown command 'fit'");
   });
@@ -55,7 +71,7 @@ describe('parse', () => {
   });
 
   it.each(['eval', 'predict', 'export'])('%s needs --checkpoint', (command) => {
-    expect(usageError([command, 'vit-mnist', 'test:1'])).toBe(`${command} needs --checkpoint <file>`);
+    expect(usageError([command, 'vit-mnist', 'test:1'])).toBe(`${command} needs --checkpoint <file> (or --model NAME for a shipped model)`);
   });
 
   it('predict needs an input', () => {

@@ -64,6 +64,8 @@ describe('qkv (dist/cli.js)', () => {
     expect(manifest.training.steps).toBe(3);
     expect(manifest.training.command).toContain('qkv train date-normalization --max-steps 3');
     expect(typeof manifest.metrics.test.exactMatch).toBe('number');
+    // every tokenizer option that changes ids is recorded, for whoever rebuilds the model
+    expect((manifest as unknown as { encoding: unknown }).encoding).toEqual({ source: { addSpecialTokens: false }, target: { addSpecialTokens: true } });
   });
 
   it('eval rebuilds the model from the manifest and reproduces its test metrics', async () => {
@@ -165,4 +167,27 @@ describe('qkv train --keep-checkpoints and qkv average (dist/cli.js)', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('qkv: average needs at least two checkpoints, got 1');
   });
+});
+
+describe('qkv --model NAME (the shipped models by name)', () => {
+  it('eval --model g2p-gru prints the test metrics its manifest (and the README) reports, with no path given', async () => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('../../demo/public/models/g2p-gru/manifest.json', import.meta.url)), 'utf8')) as { metrics: { test: { per: number; wer: number } } };
+    const { stdout, code } = await qkv('eval', '--model', 'g2p-gru', '--threads', '2');
+    expect(code).toBe(0);
+    const got = JSON.parse(stdout) as { recipe: string; per: number; wer: number };
+    expect(got.recipe).toBe('g2p-gru');
+    expect(got.per).toBeCloseTo(manifest.metrics.test.per, 6);
+    expect(got.wer).toBeCloseTo(manifest.metrics.test.wer, 6);
+    expect((got.per * 100).toFixed(1)).toBe('7.2'); // the README's "PER 7.2 %, WER 30.3 %"
+    expect((got.wer * 100).toFixed(1)).toBe('30.3');
+  }, 300_000);
+
+  it('predict --model takes the input right after the name; an unknown name lists the shipped ones', async () => {
+    const { stdout, code } = await qkv('predict', '--model', 'g2p-transformer', 'cat');
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('K AE T');
+    const bad = await qkv('eval', '--model', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--model: no shipped model is named 'nope'; the shipped models are g2p-transformer, g2p-gru, vit-mnist, spam-classifier, char-gpt");
+  }, 120_000);
 });

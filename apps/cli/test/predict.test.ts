@@ -86,6 +86,8 @@ describe('spam-classifier predict', () => {
     const n = p.attention!.rowLabels.length;
     expect(p.attention!.weights).toHaveLength(n);
     p.attention!.weights.forEach((row) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4));
+    // an empty e-mail is refused, not classified (it used to come out as spam, p = 0.514)
+    for (const empty of ['', '   \n\t ']) expect(() => session.predict(empty)).toThrow('predict spam-classifier: the text is empty');
   });
 
   it('keeps the head and the tail of a long e-mail (by default a quarter of maxTokens from the end), and rejects a tail as long as maxTokens', async () => {

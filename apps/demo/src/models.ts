@@ -12,6 +12,8 @@ export interface Manifest {
   model: Record<string, unknown> & { kind: string };
   tokenizers?: { source: unknown; target: unknown };
   metrics?: { test?: Record<string, number> };
+  /** How text became ids in training (seq2seq recipes): sources bare, targets wrapped in <sos> … <eos>. */
+  encoding?: { source?: { addSpecialTokens?: boolean }; target?: { addSpecialTokens?: boolean } };
   training?: { command?: string; seconds?: number; steps?: number; date?: string };
   weights?: { file: string; dtype: string; bytes: number };
 }

@@ -69,6 +69,13 @@ export function seq2seqSchedule(run: RunOptions, batchesPerEpoch: number): (step
 }
 
 /**
+ * How the seq2seq recipes turn text into ids, recorded in every manifest so that whoever rebuilds
+ * the model (eval, the demo) feeds it what it was trained on: sources as bare tokens, targets
+ * wrapped in <sos> … <eos> (the decoder's input starts at <sos>, its output ends at <eos>).
+ */
+export const SEQ2SEQ_ENCODING = { source: { addSpecialTokens: false }, target: { addSpecialTokens: true } } as const;
+
+/**
  * Builds the optimizer, batches, loss, metrics and prediction for a seq2seq task around the model
  * that `build` makes from the task's vocabularies.
  */
@@ -88,7 +95,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
   const order = epochOrder(train.length, run.batchSize, run.seed, lengths);
   const decode = (srcTexts: string[], beam: number) =>
     tidy(() => {
-      const src = ids(padTexts(source, srcTexts, { addSpecialTokens: false }));
+      const src = ids(padTexts(source, srcTexts, SEQ2SEQ_ENCODING.source));
       const prompt = tensor(new Int32Array(srcTexts.length).fill(sos), { shape: [srcTexts.length, 1], dtype: 'int32' });
       return noGrad(() => {
         if (beam > 1) {
@@ -108,8 +115,8 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
     batch: (epoch, index) => order(epoch)[index]!.map((i) => train[i]!),
     loss: (batch) => {
       const rows = batch as TextPair[];
-      const src = ids(padTexts(source, rows.map((r) => r.source), { addSpecialTokens: false }));
-      const tgt = ids(padTexts(target, rows.map((r) => r.target), { addSpecialTokens: true })); // [B, T] <sos> … <eos>
+      const src = ids(padTexts(source, rows.map((r) => r.source), SEQ2SEQ_ENCODING.source));
+      const tgt = ids(padTexts(target, rows.map((r) => r.target), SEQ2SEQ_ENCODING.target)); // [B, T] <sos> … <eos>
       const T = tgt.shape[1]!;
       const tgtIn = tgt.narrow(1, 0, T - 1);
       const tgtOut = tgt.narrow(1, 1, T - 1);
@@ -127,7 +134,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
       return task.score(predictions, items);
     },
     predict: (input, options = {}) => predictWithAttention(net, task, input, Number(options.beam ?? 1), decode),
-    manifest: () => ({ model: net.config, tokenizers: { source: JSON.parse(source.save()) as unknown, target: JSON.parse(target.save()) as unknown }, ...extraManifest }),
+    manifest: () => ({ model: net.config, tokenizers: { source: JSON.parse(source.save()) as unknown, target: JSON.parse(target.save()) as unknown }, encoding: SEQ2SEQ_ENCODING, ...extraManifest }),
   };
 }
 
@@ -136,7 +143,7 @@ function predictWithAttention(net: Seq2SeqModel, task: Seq2SeqTask, input: strin
   const output = decode([input], beam)[0]!;
   const attention = tidy(() =>
     noGrad(() => {
-      const srcIds = source.encode(input);
+      const srcIds = source.encode(input, SEQ2SEQ_ENCODING.source);
       const tgtIds = [target.specialTokens.sos!, ...target.encode(output)];
       const src = tensor(Int32Array.from(srcIds), { shape: [1, srcIds.length], dtype: 'int32' });
       const tgt = tensor(Int32Array.from(tgtIds), { shape: [1, tgtIds.length], dtype: 'int32' });

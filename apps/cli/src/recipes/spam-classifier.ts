@@ -81,6 +81,8 @@ export const spamClassifier: Recipe = {
       },
       predict: (input) => {
         const text = existsSync(input) ? readFileSync(input, 'utf8') : input;
+        // an empty e-mail is no evidence either way: refuse it rather than print the prior as a verdict
+        if (text.trim() === '') throw new UsageError(`predict spam-classifier: the text${existsSync(input) ? ` of ${input}` : ''} is empty; give an e-mail's subject and body, or a file holding them`);
         const ids = encode(text);
         const [, pSpam] = probabilities([ids]) as [number, number];
         const shown = Math.min(ids.length, 40);

@@ -28,7 +28,7 @@ export function decodeWord(m: LoadedSeq2Seq, word: string, beamWidth: number): D
   const eos = m.target.specialTokens.eos!;
   return tidy(() =>
     noGrad(() => {
-      const ids = m.source.encode(word);
+      const ids = m.source.encode(word, { addSpecialTokens: m.manifest.encoding?.source?.addSpecialTokens ?? false });
       const src = tensor(Int32Array.from(ids), { shape: [1, ids.length], dtype: 'int32' });
       const prompt = tensor([[sos]], { dtype: 'int32' });
       // each model's stepper has its own state type; the decoders are generic over it
@@ -49,7 +49,7 @@ export function decodeWord(m: LoadedSeq2Seq, word: string, beamWidth: number): D
 export function crossAttention(m: LoadedSeq2Seq, word: string, phonemes: string[], layer: number, head: number | 'mean'): number[][] {
   return tidy(() =>
     noGrad(() => {
-      const srcIds = m.source.encode(word);
+      const srcIds = m.source.encode(word, { addSpecialTokens: m.manifest.encoding?.source?.addSpecialTokens ?? false });
       const tgtIds = [m.target.specialTokens.sos!, ...m.target.encode(phonemes.join(' '))];
       const src = tensor(Int32Array.from(srcIds), { shape: [1, srcIds.length], dtype: 'int32' });
       const tgt = tensor(Int32Array.from(tgtIds), { shape: [1, tgtIds.length], dtype: 'int32' });
@@ -144,7 +144,7 @@ export const g2pView: View = {
       const head = headSel.value === 'mean' ? 'mean' : Number(headSel.value);
       const weights = crossAttention(m, word, decoded.phonemes, Number(layerSel.value), head);
       const rows = [...decoded.phonemes, '<eos>'];
-      const cols = m.source.encodeWithOffsets(word).tokens;
+      const cols = m.source.encodeWithOffsets(word, { addSpecialTokens: m.manifest.encoding?.source?.addSpecialTokens ?? false }).tokens;
       const title = m.model instanceof Seq2SeqTransformer
         ? `cross-attention · ${t({ en: 'layer', ko: '층' })} ${Number(layerSel.value) + 1} · ${head === 'mean' ? t({ en: 'mean of heads', ko: '헤드 평균' }) : `${t({ en: 'head', ko: '헤드' })} ${head + 1}`}`
         : 'Bahdanau attention (BiGRU)';
