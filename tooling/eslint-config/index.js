@@ -2,7 +2,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 /** Which @qkv packages each package may import (DESIGN.md, "Who may import whom"). */
 export const allowedImports = {
@@ -37,25 +36,6 @@ function boundaryRule(pkg) {
   return [{ files: ['src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns }] } }];
 }
 
-/** Packages whose own modules may not import each other in a loop (issue 20: tensor-core's was 20 files long). */
-const acyclicPackages = ['tensor-core'];
-
-/** `import-x/no-cycle` over a package's sources; `import type` edges are erased at runtime and ignored. */
-function noCycleRule(pkg) {
-  if (!acyclicPackages.includes(pkg)) return [];
-  return [
-    {
-      files: ['src/**/*.ts'],
-      plugins: { 'import-x': importX },
-      settings: {
-        // sources import './tensor.js' and mean './tensor.ts'
-        'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })],
-      },
-      rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
-    },
-  ];
-}
-
 /**
  * The flat config for one package.
  * @param {string} pkg package folder name, e.g. 'tensor-core' (apps pass their own name)
@@ -88,6 +68,5 @@ export function qkvEslint(pkg, tsconfigRootDir) {
       },
     },
     ...boundaryRule(pkg),
-    ...noCycleRule(pkg),
   );
 }
