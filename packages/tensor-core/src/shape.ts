@@ -107,3 +107,16 @@ export function dims<N extends 1 | 2 | 3 | 4 | 5 | 6>(x: { readonly shape: reado
   }
   return [...x.shape] as Dims<N>;
 }
+
+/**
+ * The last `n` dims of a shape of rank ≥ `n`, as a typed tuple after the check (batch dims in front
+ * are free): `const [L, E] = trailingDims(q, 2, 'fusedAttention', 'L, E')`.
+ * Throws `ShapeError`: `fusedAttention: expected at least 2 dims [..., L, E], got [5]`.
+ */
+export function trailingDims<N extends 1 | 2 | 3>(x: { readonly shape: readonly number[] }, n: N, where: string, legend?: string): Dims<N> {
+  if (x.shape.length < n) {
+    const want = legend === undefined ? '' : ` [..., ${legend}]`;
+    throw new ShapeError(`${where}: expected at least ${n} dims${want}, got ${fmtShape(x.shape)}`);
+  }
+  return x.shape.slice(x.shape.length - n) as Dims<N>;
+}
