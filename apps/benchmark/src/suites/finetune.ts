@@ -3,7 +3,7 @@
 // cross-entropy, backward and AdamW on B = 1 sequence of T = 128 tokens.
 import { AdamW, crossEntropy, injectLoRA, unloadLoRA } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
-import { manualSeed, memory, tensor, Tensor, tidy } from '@qkv/tensor-core';
+import { activeBackend, manualSeed, memory, tensor, Tensor, tidy } from '@qkv/tensor-core';
 import { GPT } from '@qkv/transformer';
 import type { GPTConfig } from '@qkv/transformer';
 import { notePeakMemory, time } from '../harness.js';
@@ -18,6 +18,14 @@ export interface FinetuneMeasurement extends Measurement {
   peakTensorMb: number;
   /** Live tensor memory between steps (weights, adapters, optimizer state), MB. */
   restingTensorMb: number;
+  /** Size of the wasm backend's WebAssembly.Memory after the case, MB (it only grows, so it includes earlier cases on the same memory). */
+  wasmMemoryMb?: number;
+}
+
+/** The wasm backend's memory size in bytes, if the active backend has one. */
+function wasmMemoryBytes(): number | undefined {
+  const backend = activeBackend() as unknown as { heap?: { memory?: WebAssembly.Memory } };
+  return backend.heap?.memory?.buffer.byteLength;
 }
 
 const GPT2_SMALL: GPTConfig = { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
@@ -99,6 +107,7 @@ export async function finetuneSuite(ctx: BenchContext): Promise<FinetuneMeasurem
           trainable: trainable.reduce((n, p) => n + p.size, 0),
           peakTensorMb: peak.bytes / MB,
           restingTensorMb: resting / MB,
+          wasmMemoryMb: (wasmMemoryBytes() ?? NaN) / MB,
         });
         disposeState(optimizer);
         if (method === 'lora') unloadLoRA(model, { merge: false }); // back to the untouched base for the full case
@@ -112,6 +121,6 @@ export async function finetuneSuite(ctx: BenchContext): Promise<FinetuneMeasurem
 
 /** The memory table printed under the suite's timings. */
 export function finetuneTable(ms: Measurement[]): string {
-  const rows = (ms as FinetuneMeasurement[]).map((m) => `| ${m.system} | ${m.trainable.toLocaleString('en-US')} | ${m.medianMs.toFixed(0)} | ${m.restingTensorMb.toFixed(1)} | ${m.peakTensorMb.toFixed(1)} |`);
-  return ['| system | trainable parameters | ms / step (median) | tensors between steps, MB | peak live tensors in a step, MB |', '|---|---|---|---|---|', ...rows].join('\n');
+  const rows = (ms as FinetuneMeasurement[]).map((m) => `| ${m.system} | ${m.trainable.toLocaleString('en-US')} | ${m.medianMs.toFixed(0)} | ${m.restingTensorMb.toFixed(1)} | ${m.peakTensorMb.toFixed(1)} | ${m.wasmMemoryMb === undefined || Number.isNaN(m.wasmMemoryMb) ? '-' : m.wasmMemoryMb.toFixed(0)} |`);
+  return ['| system | trainable parameters | ms / step (median) | tensors between steps, MB | peak live tensors in a step, MB | WebAssembly.Memory after the case, MB |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
