@@ -14,6 +14,7 @@ export const allowedImports = {
   attention: ['tensor-core', 'nn'],
   transformer: ['tensor-core', 'nn', 'attention'],
   datasets: ['tokenizer'],
+  pretrained: ['tensor-core', 'nn', 'attention', 'transformer', 'tokenizer'],
 };
 
 const allPackages = Object.keys(allowedImports);
