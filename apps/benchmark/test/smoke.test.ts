@@ -42,13 +42,14 @@ describe('pnpm bench --quick', () => {
     const stdout = execFileSync('node', [dist, '--quick', '--out', out, '--json', join(out, 'r.json')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(stdout).toMatch(/every result checked against its reference before timing/);
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as { measurements: { suite: string; system: string; maxAbsDiff?: number }[]; memory: Record<string, { peakRssMb: number; peakHeapMb: number }> };
-    const all = ['gemm', 'norm', 'mha', 'encoder', 'gpt-decode', 'rnn-vs-attention', 'tokenizer'];
+    const all = ['gemm', 'norm', 'mha', 'encoder', 'gpt-decode', 'rnn-vs-attention', 'tokenizer', 'finetune'];
     expect(new Set(json.measurements.map((m) => m.suite))).toEqual(new Set(all));
     expect(json.measurements.every((m) => m.maxAbsDiff !== undefined)).toBe(true); // every row was checked
     const systems = (suite: string) => new Set(json.measurements.filter((m) => m.suite === suite).map((m) => m.system));
     expect([...systems('mha')]).toEqual(expect.arrayContaining(['qkv-cpu', 'qkv-wasm', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime-node', 'onnxruntime-web']));
     expect([...systems('encoder')]).toEqual(expect.arrayContaining(['qkv-cpu', 'qkv-wasm', 'tfjs-wasm']));
     expect([...systems('gpt-decode')]).toEqual(expect.arrayContaining(['qkv-wasm KV cache', 'qkv-wasm no cache']));
+    expect([...systems('finetune')]).toEqual(expect.arrayContaining(['qkv-wasm LoRA r8 c_attn', 'qkv-wasm full']));
     expect([...systems('rnn-vs-attention')]).toEqual(expect.arrayContaining(['qkv-cpu GRU', 'qkv-cpu self-attention']));
     for (const suite of all) {
       expect(json.memory[suite]!.peakRssMb).toBeGreaterThan(10); // each suite's own child process

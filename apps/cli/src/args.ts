@@ -18,6 +18,9 @@ commands:
   predict <recipe> <input> --checkpoint F
   predict --model NAME <input>     the model's output, with its attention as a terminal heatmap
   export <recipe> --checkpoint F   write model.safetensors + manifest.json for the demo (--out)
+  finetune --model DIR --data FILE
+                                   LoRA (or full) fine-tuning of a saved model on a text file,
+                                   held-out perplexity before and after (qkv finetune --help)
   average <recipe> F1 F2 [F…]      the mean of several checkpoints' weights, scored on the test
                                    split: model.safetensors + manifest.json in --out (default:
                                    average/ beside F1), for eval / predict / export --checkpoint

@@ -52,3 +52,9 @@ export type { Loaded, SafetensorsHeader, SaveOptions, TensorEntry } from './io/s
 export type { SafetensorsDType } from './io/dtypes.js';
 export { loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
 export type { CheckpointParts } from './io/checkpoint.js';
+export { LoRALinear } from './lora/lora-linear.js';
+export type { LoRALinearOptions } from './lora/lora-linear.js';
+export { injectLoRA, loraLayers, loraStateDict, mergeLoRA, trainableParameters, unloadLoRA, unmergeLoRA } from './lora/inject.js';
+export type { InjectLoRAOptions, TargetModules } from './lora/inject.js';
+export { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, adapterFiles, loadAdapterFiles } from './lora/peft.js';
+export type { AdapterFiles, AdapterNameOptions, AdapterSaveOptions, PeftLoraConfig } from './lora/peft.js';

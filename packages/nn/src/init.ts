@@ -1,6 +1,6 @@
 // Weight initialisation, as `torch.nn.init`: each function overwrites a tensor in place (outside
 // autograd) and returns it. Fans follow PyTorch: for [out, in, ...k] fan_in = in·∏k, fan_out = out·∏k.
-import { noGrad, rand, randn, ValueError, fmtShape, full } from '@qkv/tensor-core';
+import { noGrad, rand, randn, tidy, ValueError, fmtShape, full } from '@qkv/tensor-core';
 import type { Tensor , Generator} from '@qkv/tensor-core';
 
 /** Options of the random initialisers. */
@@ -39,7 +39,7 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
 
 function overwrite(t: Tensor, make: () => Tensor): Tensor {
   noGrad(() => {
-    const value = make();
+    const value = tidy(make); // frees make's intermediates (randn, then ·std): a GPT-2 wte is 154 MB each
     t.assign(value);
     value.dispose();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, randn, zeros } from '@qkv/tensor-core';
+import { Generator, memory, randn, zeros } from '@qkv/tensor-core';
 import { Linear, init } from '../src/index.js';
 
 const stats = (v: ArrayLike<number>) => {
@@ -49,5 +49,13 @@ describe('init', () => {
     expect(lin.bias!.toArray()).toEqual(new Array(32).fill(0.5));
     const n = stats(init.normal_(randn([50, 50]), 2, 0.5).dataSync());
     expect(n.mean).toBeCloseTo(2, 1);
+  });
+  it('leaves no intermediate tensor alive: a Linear holds its weight and bias, an init holds nothing new', () => {
+    const before = memory().numBytes;
+    const lin = new Linear(64, 32);
+    expect(memory().numBytes - before).toBe((64 * 32 + 32) * 4);
+    init.normal_(lin.weight, 0, 0.02);
+    init.xavierUniform_(lin.weight);
+    expect(memory().numBytes - before).toBe((64 * 32 + 32) * 4);
   });
 });

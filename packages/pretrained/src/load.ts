@@ -80,10 +80,15 @@ export async function toSource(input: SourceInput, onProgress?: (p: Progress) =>
   return filesSource(input as ArrayLike<FileLike>);
 }
 
-/** Wraps a source so that every read reports `{ file, loaded, total }`. */
-function withProgress(source: PretrainedSource, onProgress: (p: Progress) => void): PretrainedSource {
+/** Wraps a source so that every read reports `{ file, loaded, total }`; `done(file)` reports the bytes never read (unused tensors) as loaded. */
+function withProgress(source: PretrainedSource, onProgress: (p: Progress) => void): PretrainedSource & { done(file: string): Promise<void> } {
   const loaded = new Map<string, number>();
   return {
+    async done(file) {
+      const total = await source.size(file);
+      if ((loaded.get(file) ?? 0) < total) onProgress({ file, loaded: total, total });
+      loaded.set(file, total);
+    },
     ...source,
     description: source.description,
     has: (f) => source.has(f),
@@ -149,7 +154,8 @@ async function readCheckpoint(source: PretrainedSource): Promise<Map<string, Sto
 export async function fromPretrained<M extends Module = PretrainedModel>(input: SourceInput, options: FromPretrainedOptions = {}): Promise<Pretrained<M>> {
   const base = await toSource(input, options.onProgress);
   const fetched = input instanceof URL || (typeof input === 'string' && isUrl(input)); // urlSource reports its own progress
-  const source = options.onProgress && !fetched ? withProgress(base, options.onProgress) : base;
+  const tracked = options.onProgress && !fetched ? withProgress(base, options.onProgress) : null;
+  const source = tracked ?? base;
   if (!(await source.has('config.json'))) throw new PretrainedError(`${WHERE}: ${source.description} has no config.json`);
   const config = new HubConfig('config.json', await readJson(source, 'config.json'));
   const modelType = config.string('model_type');
@@ -162,6 +168,7 @@ export async function fromPretrained<M extends Module = PretrainedModel>(input: 
   const { model, names } = family.build(config, architecture);
   const stored = await readCheckpoint(source);
   await fromHub(model, names, stored, source, WHERE, architecture);
+  if (tracked) for (const file of new Set([...stored.values()].map((t) => t.file))) await tracked.done(file);
   original.set(model, config);
   const tokenizer = options.tokenizer === false ? null : await loadTokenizer(source, modelType, WHERE);
   let imageProcessor: ImageProcessor | null = null;

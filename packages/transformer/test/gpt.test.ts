@@ -9,6 +9,13 @@ import { ids, randomRows, tokenAccuracy, train } from './helpers.js';
 const tiny = { vocabSize: 7, blockSize: 12, nLayer: 2, nHead: 2, nEmbd: 16 };
 
 describe('GPT', () => {
+  it('holds exactly its parameters and buffers: the untied lm_head weight is freed when tied', () => {
+    const before = memory().numBytes;
+    const gpt = new GPT({ vocabSize: 50, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
+    const tensors = new Set([...gpt.parameters(), ...gpt.buffers()]);
+    expect(memory().numBytes - before).toBe([...tensors].reduce((n, t) => n + t.size * 4, 0));
+  });
+
   it("uses nanoGPT's parameter names, with lm_head tied to wte", () => {
     const gpt = new GPT({ ...tiny, nLayer: 1 });
     const sd = gpt.stateDict();

@@ -23,7 +23,9 @@ and `expected.json` in each: inputs, logits / hidden states / pooled output, and
 attention probabilities [B, H, T, T], computed in float64 from the weights as stored (F16/BF16
 weights are rounded first, as loading upcasts them).
 
-Run with Debian's PyTorch, from the repository root:
+Image resizing is checked against Pillow itself (which Hugging Face's image processors call).
+
+Run with Debian's PyTorch (and Pillow), from the repository root:
     /usr/bin/python3 tooling/reference-fixtures/pretrained/make_pretrained.py
 It writes packages/pretrained/fixtures/<name>/.
 """
@@ -36,6 +38,7 @@ import sys
 import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..')
 OUT = os.path.join(ROOT, 'packages', 'pretrained', 'fixtures')
@@ -463,6 +466,15 @@ def make_vit(name, arch, dtype, prefix, num_labels):
         x = lin(F.gelu(lin(m, p + 'intermediate.dense')), p + 'output.dense') + x
     x = layer_norm(x, w[prefix + 'layernorm.weight'], w[prefix + 'layernorm.bias'], eps)
     expected = {'images_hwc_uint8': images.tolist(), 'pixel_values': arr(pixels), 'last_hidden_state': arr(x), 'attentions': [arr(a) for a in attentions]}
+    # ViTImageProcessor's resize goes through Pillow (bilinear, antialiased when shrinking): one image
+    # shrunk and one enlarged to S×S, then rescaled and normalized.
+    resized = []
+    for h_, w_ in ((23, 19), (7, 10)):
+        img = torch.randint(0, 256, (h_, w_, C), generator=gen).to(torch.uint8).numpy()
+        out = np.asarray(Image.fromarray(img).resize((S, S), resample=Image.BILINEAR)).astype(np.float64)
+        px = ((out * (1 / 255) - np.array(mean)) / np.array(std)).transpose(2, 0, 1)
+        resized.append({'image_hwc_uint8': img.tolist(), 'pixel_values': arr(stored(torch.from_numpy(px.copy()), 'F32'))})
+    expected['resized'] = resized
     if num_labels:
         expected['logits'] = arr(lin(x[:, 0], 'classifier'))
     else:

@@ -1,6 +1,7 @@
 // Every suite, in the order `pnpm bench` runs them.
 import type { BenchContext, Measurement } from '../harness.js';
 import { encoderSuite } from './encoder.js';
+import { finetuneSuite, finetuneTable } from './finetune.js';
 import { gemmSuite } from './gemm.js';
 import { gptDecodeSuite } from './gpt-decode.js';
 import { mhaSuite } from './mha.js';
@@ -25,4 +26,5 @@ export const suites: Suite[] = [
   { name: 'gpt-decode', title: 'GPT generation with and without the KV cache (tokens/s)', run: gptDecodeSuite },
   { name: 'rnn-vs-attention', title: 'RNN vs self-attention (the course\'s comparison), n = 512, d = 512', run: rnnVsAttentionSuite, summarize: courseTable },
   { name: 'tokenizer', title: 'GPT-2 tokenizer throughput', run: tokenizerSuite },
+  { name: 'finetune', title: 'Fine-tuning step on the GPT-2-small shape, B 1 × T 128: LoRA vs full (tokens/s, memory)', run: finetuneSuite, summarize: finetuneTable },
 ];

@@ -22,3 +22,5 @@ export async function loadFile(path: string): Promise<Loaded> {
 export async function saveFile(path: string, tensors: Readonly<Record<string, Tensor>>, options: SaveOptions = {}): Promise<void> {
   await writeFile(path, save(tensors, options));
 }
+
+export { loadAdapter, saveAdapter } from '../lora/node.js';

@@ -39,6 +39,14 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
     return this.#items[i < 0 ? i + n : i]!;
   }
 
+  /** Replaces module `i` (PyTorch's `list[i] = m`); returns this. */
+  set(i: number, m: M): this {
+    const n = this.#items.length;
+    if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`ModuleList.set: index ${i} is out of range for length ${n}`);
+    this.#items[i < 0 ? i + n : i] = checkModule('ModuleList.set', m, 'module') as M;
+    return this;
+  }
+
   get length(): number {
     return this.#items.length;
   }

@@ -1,14 +1,11 @@
 // Small helpers the layers share: creating initialised parameters and asserting input shapes.
-import { rand, randn, ShapeError, ValueError, fmtShape } from '@qkv/tensor-core';
+import { rand, randn, ShapeError, tidy, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { Parameter } from '../parameter.js';
 
 /** A parameter of `shape` drawn from U(−bound, bound) (PyTorch's default for Linear/GRU/LSTM). */
 export function uniformParameter(shape: readonly number[], bound: number, generator?: Generator): Tensor {
-  const u = rand(shape, { generator });
-  const p = u.mul(2 * bound).sub(bound);
-  u.dispose();
-  return Parameter(p);
+  return Parameter(tidy(() => rand(shape, { generator }).mul(2 * bound).sub(bound))); // no intermediate outlives it
 }
 
 /** A parameter of `shape` drawn from N(0, 1). */

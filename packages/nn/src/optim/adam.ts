@@ -1,6 +1,6 @@
 // Adam and AdamW, with PyTorch's update order and bias correction.
 import type { Tensor } from '@qkv/tensor-core';
-import { ValueError } from '@qkv/tensor-core';
+import { tidy, ValueError } from '@qkv/tensor-core';
 import { Optimizer, buf, num } from './optimizer.js';
 import type { ParamGroup, ParamState, ParamsInput } from './optimizer.js';
 
@@ -52,26 +52,28 @@ export class Adam extends Optimizer<AdamOptions> {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad } = group;
     const step = num(state, 'step') + 1;
     state.step = step;
+    // each line in its own tidy: its temporaries are freed before the next line makes more
+    const set = (target: Tensor, value: () => Tensor) => target.assign(tidy(value));
     let g = grad;
     if (weightDecay !== 0) {
-      if (this.decoupled) p.assign(p.mul(1 - lr * weightDecay));
-      else g = g.add(p.mul(weightDecay));
+      if (this.decoupled) set(p, () => p.mul(1 - lr * weightDecay));
+      else g = tidy(() => g.add(p.mul(weightDecay)));
     }
     const expAvg = buf(state, 'exp_avg');
     const expAvgSq = buf(state, 'exp_avg_sq');
-    expAvg.assign(expAvg.add(g.sub(expAvg).mul(1 - beta1))); // lerp(m, g, 1 − β₁)
-    expAvgSq.assign(expAvgSq.mul(beta2).add(g.mul(g).mul(1 - beta2)));
+    set(expAvg, () => expAvg.add(g.sub(expAvg).mul(1 - beta1))); // lerp(m, g, 1 − β₁)
+    set(expAvgSq, () => expAvgSq.mul(beta2).add(g.mul(g).mul(1 - beta2)));
     let second = expAvgSq;
     if (amsgrad) {
       const maxSq = buf(state, 'max_exp_avg_sq');
-      maxSq.assign(maxSq.maximum(expAvgSq));
+      set(maxSq, () => maxSq.maximum(expAvgSq));
       second = maxSq;
     }
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;
     const stepSize = lr / biasCorrection1;
-    const denom = second.sqrt().div(Math.sqrt(biasCorrection2)).add(eps);
-    p.assign(p.sub(expAvg.div(denom).mul(stepSize)));
+    const denom = tidy(() => second.sqrt().div(Math.sqrt(biasCorrection2)).add(eps));
+    set(p, () => p.sub(expAvg.div(denom).mul(stepSize)));
   }
 }
 

@@ -188,7 +188,10 @@ export class GPT extends Module {
     this.config = { dropout: 0, bias: true, tieWeights: true, positional: 'learned', geluApproximate: 'none', layerNormEps: 1e-5, ...config };
     this.transformer = new GPTBody(config);
     this.lmHead = new Linear(config.nEmbd, config.vocabSize, { bias: false, generator: config.generator });
-    if (this.config.tieWeights) this.lmHead.weight = this.transformer.wte.weight; // both names stay in the state dict, as PyTorch's
+    if (this.config.tieWeights) {
+      this.lmHead.weight.dispose(); // the untied [V, E] weight would otherwise stay allocated
+      this.lmHead.weight = this.transformer.wte.weight; // both names stay in the state dict, as PyTorch's
+    }
     this.initWeights(config.generator);
   }
 
