@@ -3,10 +3,11 @@
  * throws `fn: file field: expected …, got …` and never reaches the tokenizer as a wrong type.
  */
 import { fieldError, TokenizerError } from '../core/errors.js';
-import { isObject } from '../core/json-input.js';
+
+import { isObject, MAX_TOKENS } from '../core/json-input.js';
 
 /** The largest vocabulary, merge list or added-token list a reader accepts. */
-export const MAX_ENTRIES = 4_000_000;
+export const MAX_ENTRIES = MAX_TOKENS;
 /** The largest id a reader accepts: ids index arrays, so they stay below the entry bound. */
 export const MAX_ID = MAX_ENTRIES - 1;
 

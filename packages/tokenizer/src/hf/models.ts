@@ -25,7 +25,7 @@ export interface Model {
 }
 
 /** Longest word WordPiece looks at; longer ones are `[UNK]` (`tokenizers`' default is 100). */
-export const MAX_INPUT_CHARS_PER_WORD_LIMIT = 10_000;
+export const MAX_INPUT_CHARS_PER_WORD_LIMIT = 1000;
 const CACHE_LIMIT = 50_000;
 const utf8 = new TextEncoder();
 
