@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, save } from '@qkv/nn';
 import { loadAdapter } from '@qkv/nn/node';
+import { fromPretrained, savePretrained } from '@qkv/pretrained/node';
 import { manualSeed } from '@qkv/tensor-core';
-import { CharTokenizer } from '@qkv/tokenizer';
+import { BPETokenizer, CharTokenizer } from '@qkv/tokenizer';
 import { GPT } from '@qkv/transformer';
 import { UsageError } from '../src/errors.js';
-import { loadQkvFolder } from '../src/finetune/base-model.js';
+import { loadHubFolder, loadQkvFolder } from '../src/finetune/base-model.js';
 import { finetuneMain } from '../src/finetune/command.js';
 import { heldOutPerplexity, splitText } from '../src/finetune/session.js';
 import { tempDir, useFastBackend } from './helpers.js';
@@ -94,6 +95,34 @@ describe('qkv finetune', () => {
     const shorter = tempDir('ft-shorter');
     await finetuneMain([...args.slice(0, -4), '--max-steps', '5', '--out', shorter], quiet);
     expect(bytes(shorter).equals(bytes(straight))).toBe(false);
+  });
+
+  it('tunes a Hub GPT-2 folder: PEFT keys on GPT2LMHeadModel paths with fan_in_fan_out, merged output in Hub layout', async () => {
+    const hub = tempDir('ft-hub');
+    manualSeed(12);
+    const tokenizer = BPETokenizer.train(lines, { vocabSize: 300 });
+    const gpt = new GPT({ vocabSize: tokenizer.vocabSize, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16 });
+    init.normal_(gpt.transformer.wte.weight, 0, 1);
+    await savePretrained(gpt, hub, { tokenizer });
+    const hubArgs = ['--model', hub, '--data', data, '--batch-size', '8', '--lr', '1e-2', '--warmup', '2', '--quiet', '--lora-rank', '4', '--lora-dropout', '0', '--max-steps', '30'];
+
+    const adapterOut = tempDir('ft-hub-adapter');
+    await finetuneMain([...hubArgs, '--out', adapterOut], quiet);
+    const summary = summaryOf(adapterOut);
+    expect(summary.heldOut.perplexityAfter).toBeLessThan(summary.heldOut.perplexityBefore);
+    const config = JSON.parse(readFileSync(join(adapterOut, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ fan_in_fan_out: true, target_modules: ['c_attn'], base_model_name_or_path: hub });
+    const header = readFileSync(join(adapterOut, 'adapter_model.safetensors'));
+    const keys = Object.keys(JSON.parse(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString('utf8')) as object).filter((k) => k !== '__metadata__').sort();
+    expect(keys).toEqual(['base_model.model.transformer.h.0.attn.c_attn.lora_A.weight', 'base_model.model.transformer.h.0.attn.c_attn.lora_B.weight']);
+
+    const mergedOut = tempDir('ft-hub-merged');
+    await finetuneMain([...hubArgs, '--save', 'merged', '--out', mergedOut], quiet);
+    const reloaded = await loadHubFolder(mergedOut);
+    const split = splitText(lines.join('\n'), reloaded, 0.1, 0);
+    expect(heldOutPerplexity(reloaded, split.heldOut, 16).perplexity).toBeCloseTo(summaryOf(mergedOut).heldOut.perplexityAfter, 3);
+    const { model } = await fromPretrained(mergedOut);
+    expect(model).toBeInstanceOf(GPT);
   });
 
   it('reports mistakes as usage errors naming the flag', async () => {

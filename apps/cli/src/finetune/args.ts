@@ -8,8 +8,10 @@ export const FINETUNE_USAGE = `usage: qkv finetune --model DIR --data FILE [opti
 Fine-tunes a causal language model on the text in FILE (one document or example per line; a
 seeded --eval-fraction of the lines is held out) and reports held-out perplexity before and after.
 
-  --model DIR            base model folder: model.safetensors + manifest.json as qkv train/export
-                         write them (a GPT with a char tokenizer, e.g. apps/cli/models/char-gpt)
+  --model DIR            base model folder: a Hugging Face Hub GPT-2 folder (config.json,
+                         model.safetensors, vocab.json + merges.txt or tokenizer.json), or
+                         model.safetensors + manifest.json as qkv train/export write them (a GPT
+                         with a char tokenizer, e.g. apps/cli/models/char-gpt)
   --data FILE            UTF-8 text
   --lora-rank <n>        LoRA rank (default 8); 0 = full fine-tuning of every weight
   --lora-alpha <x>       LoRA alpha (default 2 × rank)
@@ -18,7 +20,8 @@ seeded --eval-fraction of the lines is held out) and reports held-out perplexity
   --save <adapter|merged>
                          what --out receives: the PEFT adapter (adapter_model.safetensors +
                          adapter_config.json; the default with LoRA) or the whole model with the
-                         update merged in, in the base folder's layout (the default for full)
+                         update merged in, in the base folder's layout (Hub or qkv; the default
+                         for full fine-tuning)
   --out <dir>            output folder (default runs/finetune); checkpoints and metrics.jsonl too
   --epochs <n>  --max-steps <n>  --batch-size <n> (16)  --lr <x> (LoRA 2e-3, full 3e-4)
   --warmup <n>           warmup steps before the cosine decay (default 20)

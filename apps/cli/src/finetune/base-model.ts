@@ -1,12 +1,15 @@
 // Base models for `qkv finetune`: a folder is read into a causal LM with its tokenizer and written
-// back in the same layout. The layout qkv writes itself (model.safetensors + manifest.json from
-// `qkv train` / `qkv export`) is read here; other layouts plug in as further `BaseModelFormat`s.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+// back in the same layout: a Hugging Face Hub GPT-2 folder (config.json, through @qkv/pretrained,
+// whose name map also names the PEFT adapter's keys), or the layout qkv writes itself
+// (model.safetensors + manifest.json from `qkv train` / `qkv export`).
+import { access, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load, save } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
 import type { Tensor } from '@qkv/tensor-core';
 import { CharTokenizer } from '@qkv/tokenizer';
+import { FAMILIES } from '@qkv/pretrained';
+import { fromPretrained, savePretrained } from '@qkv/pretrained/node';
 import { GPT } from '@qkv/transformer';
 import type { GPTConfig } from '@qkv/transformer';
 import { UsageError } from '../errors.js';
@@ -69,7 +72,36 @@ export async function loadQkvFolder(dir: string): Promise<BaseModel> {
   };
 }
 
-/** Reads a base model folder, choosing the reader by the files it holds. */
+/**
+ * Reads a Hub GPT-2 folder (config.json `model_type: gpt2`, model.safetensors, vocab.json +
+ * merges.txt or tokenizer.json). LoRA targets `c_attn` with `fan_in_fan_out` (GPT-2's Conv1D), and
+ * adapter keys use GPT2LMHeadModel's module paths (`transformer.h.0.attn.c_attn`) from the family's
+ * name map.
+ */
+export async function loadHubFolder(dir: string): Promise<BaseModel> {
+  const { model, tokenizer } = await fromPretrained(dir);
+  if (!(model instanceof GPT)) throw new UsageError(`finetune: ${dir} holds a ${model.constructor.name}; finetune takes a GPT-2 (causal LM)`);
+  if (!tokenizer) throw new UsageError(`finetune: ${dir} has no tokenizer files (vocab.json + merges.txt or tokenizer.json)`);
+  const hubNames = new Map<string, string>();
+  for (const rule of FAMILIES.get('gpt2')!.describe(model)!.names.rules) if (typeof rule.hub === 'string') hubNames.set(rule.qkv, rule.hub);
+  const g = model.config;
+  return {
+    description: `Hub GPT-2 (${g.nLayer} layers, width ${g.nEmbd}, ${g.vocabSize.toLocaleString()} tokens)`,
+    model,
+    logits: (ids) => model.forward(ids),
+    vocabSize: g.vocabSize,
+    blockSize: g.blockSize,
+    encode: (s) => tokenizer.encode(s),
+    lora: { targets: ['c_attn'], fanInFanOut: true },
+    nameMap: (name) => hubNames.get(name),
+    async save(out) {
+      await savePretrained(model, out, { tokenizer });
+    },
+  };
+}
+
+/** Reads a base model folder: a Hub folder when it has config.json, else qkv's own layout. */
 export async function loadBaseModel(dir: string): Promise<BaseModel> {
-  return loadQkvFolder(dir);
+  const hub = await access(join(dir, 'config.json')).then(() => true, () => false);
+  return hub ? loadHubFolder(dir) : loadQkvFolder(dir);
 }
