@@ -1,6 +1,7 @@
 // FusedAttention in three programs: masked, scaled scores; the softmax of Softmax; the weighted
 // sum as a batched matmul. gpu.js has no workgroup memory to fuse them into one pass, but the
 // scores stay on the device and the kernel never reads back.
+import { dims } from '@qkv/tensor-core';
 import type { KernelFunc, KernelOutput, TensorInfo } from '@qkv/tensor-core';
 import type { GpuBackend } from '../backend.js';
 import type { GpuHandle } from '../handle.js';
@@ -39,8 +40,8 @@ function scoresBody(o: { N: number; L: number; S: number; E: number; scale: numb
 export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attrs, backend }): KernelOutput => {
   const b = backend as GpuBackend;
   const batch = q!.shape.slice(0, -2);
-  const [L, E] = q!.shape.slice(-2) as [number, number];
-  const [S, Ev] = v!.shape.slice(-2) as [number, number];
+  const [L, E] = dims({ shape: q!.shape.slice(-2) }, 2, 'FusedAttention', 'L, E');
+  const [S, Ev] = dims({ shape: v!.shape.slice(-2) }, 2, 'FusedAttention', 'S, Ev');
   const N = sizeOf(batch);
   const shape = [...batch, L, Ev];
   if (S === 0) return { handle: b.write(new Float32Array(N * L * Ev)), shape, dtype: 'float32' }; // no keys: zero rows

@@ -1,7 +1,7 @@
 // FusedAttention on the heap (assembly/attention.ts): K and V of every head packed once, then
 // blocks of 4 query rows — scores, mask, softmax, P·V — split across threads by rows, each
 // thread with its own scratch for one block of scores.
-import { batchOffsets, broadcastStrides, sizeOf } from '@qkv/tensor-core';
+import { batchOffsets, broadcastStrides, dims, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { runRows } from '../runtime/threads.js';
@@ -24,8 +24,8 @@ export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attr
   const wb = backend as WasmBackend;
   const x = wb.exports;
   const batch = q!.shape.slice(0, -2);
-  const [L, E] = q!.shape.slice(-2) as [number, number];
-  const [S, Ev] = v!.shape.slice(-2) as [number, number];
+  const [L, E] = dims({ shape: q!.shape.slice(-2) }, 2, 'FusedAttention', 'L, E');
+  const [S, Ev] = dims({ shape: v!.shape.slice(-2) }, 2, 'FusedAttention', 'S, Ev');
   const N = sizeOf(batch);
   const shape = [...batch, L, Ev];
   const out = wb.alloc(N * L * Ev * 4);
