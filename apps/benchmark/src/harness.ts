@@ -1,4 +1,8 @@
-// Timing, correctness checks and result rows shared by every suite.
+// What every suite shares: the repo's one benchmark harness (@qkv/bench-harness: timing, medians,
+// checks, tables) with this app's quick mode, measurement rows and memory peaks on top.
+import { maxAbs, time as timeRuns } from '@qkv/bench-harness';
+import type { Timing } from '@qkv/bench-harness';
+export { checkClose, maxAbs, median } from '@qkv/bench-harness';
 export { randomArray } from './random.js';
 
 /** One measured case: a system (qkv backend or peer) on one size. */
@@ -25,44 +29,13 @@ export interface BenchContext {
   log: (line: string) => void;
 }
 
-/** Median of a list. */
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /**
- * Times `fn` after `warmup` calls: at least `minRuns` runs and until `minMs` has passed (quick mode:
- * 2 runs). `fn` may be async; its result is awaited each time.
+ * Times `fn` after `warmup` calls: at least `minRuns` runs and until `minMs` has passed, at most 200
+ * (quick mode: 2 runs). `fn` may be async; its result is awaited each time. Samples memory after each run.
  */
-export async function time(fn: () => unknown, quick: boolean, options: { minRuns?: number; minMs?: number; warmup?: number } = {}): Promise<{ medianMs: number; minMs: number; maxMs: number; runs: number }> {
+export function time(fn: () => unknown, quick: boolean, options: { minRuns?: number; minMs?: number; warmup?: number } = {}): Promise<Timing> {
   const { minRuns = 5, minMs = 1500, warmup = 1 } = options;
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  const start = performance.now();
-  const runs = quick ? 2 : minRuns;
-  while (times.length < runs || (!quick && performance.now() - start < minMs)) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-    notePeakMemory();
-    if (times.length >= 200) break;
-  }
-  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
-}
-
-/** Max |a − b|; throws (loudly failing the benchmark) if above `tol` or if a value is not finite. */
-export function checkClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): number {
-  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
-  let max = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const d = Math.abs(actual[i]! - expected[i]!);
-    if (!Number.isFinite(actual[i]!) && actual[i] !== expected[i]) throw new Error(`${what}: value ${i} is ${actual[i]}, expected ${expected[i]}`);
-    if (d > max) max = d;
-  }
-  if (!(max <= tol)) throw new Error(`${what}: computes the wrong answer (max |diff| ${max.toExponential(2)} > ${tol})`);
-  return max;
+  return timeRuns(fn, { warmup, minRuns: quick ? 2 : Math.min(minRuns, 200), maxRuns: quick ? 2 : 200, minMs: quick ? 0 : minMs, onRun: notePeakMemory });
 }
 
 /** Throughput of a measurement in its unit. */
@@ -101,13 +74,6 @@ export interface MemoryPeak {
 export function memoryPeak(): MemoryPeak {
   notePeakMemory();
   return { peakRssMb: peakRssMb(), peakHeapMb: peakHeap / 2 ** 20, peakExternalMb: peakExternal / 2 ** 20 };
-}
-
-/** Largest |x| of a list (0 for an empty one). */
-export function maxAbs(xs: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < xs.length; i++) m = Math.max(m, Math.abs(xs[i]!));
-  return m;
 }
 
 /** A tolerance relative to the reference's scale: `rtol · max(1, max|ref|)`, for sums that grow with size. */

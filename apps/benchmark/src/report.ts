@@ -1,9 +1,10 @@
 // Tables (terminal and markdown), JSON and SVG charts of the measurements.
+import { fmt } from '@qkv/bench-harness';
 import { barChart } from '@qkv/viz';
 import type { Measurement, MemoryPeak } from './harness.js';
 import { throughput } from './harness.js';
 
-const fmt = (x: number, digits = 2) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits));
+export { markdownTable } from '@qkv/bench-harness';
 
 /** Rows of one suite: per case, per system: times, throughput, and ratio to each qkv system. */
 export function suiteRows(ms: Measurement[]): Record<string, string>[] {
@@ -27,14 +28,6 @@ export function suiteRows(ms: Measurement[]): Record<string, string>[] {
     }
   }
   return rows;
-}
-
-/** A markdown table of rows. */
-export function markdownTable(rows: Record<string, string>[]): string {
-  if (rows.length === 0) return '';
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(cols), line(cols.map(() => '---')), ...rows.map((r) => line(cols.map((c) => r[c] ?? '')))].join('\n');
 }
 
 /** An SVG bar chart of one suite: median time per system, grouped by case. */

@@ -8,8 +8,8 @@
  */
 export { scaledDotProductAttention } from './scaled-dot-product.js';
 export type { SdpaOptions, SdpaResult } from './scaled-dot-product.js';
-export { additiveMask, causalMask, combineMasks, paddingMask } from './masks.js';
-export type { CombineMasksOptions } from './masks.js';
+export { additiveMask, causalKeep, causalMask, combineMasks, paddingMask, toAdditiveMask } from './masks.js';
+export type { CombineMasksOptions, KeepMask, MaskedMask, PolarMask } from './masks.js';
 export { MultiheadAttention } from './multihead/multihead-attention.js';
 export type { MultiheadAttentionForwardOptions, MultiheadAttentionOptions } from './multihead/multihead-attention.js';
 export { AdditiveAttention } from './rnn/additive.js';

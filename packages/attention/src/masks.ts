@@ -1,7 +1,12 @@
-// Mask helpers with explicit names, so that no reader has to guess what `true` means.
-import { broadcastShapes, DTypeError, fmtShape, full, ShapeError, triu, ValueError, zeros } from '@qkv/tensor-core';
+// Mask helpers with explicit names, so that no reader has to guess what `true` means. They are
+// built on tensor-core's mask module (polarity-named masks, the causal mask, mask checks), whose
+// public helpers are re-exported here beside them.
+import { assertMaskDType, broadcastShapes, causalKeep, DTypeError, fmtShape, ShapeError, toAdditiveMask, ValueError, zeros } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import { assertMaskDType, toAdditive } from './util.js';
+import { MASK_DTYPE_HINT, MASK_DTYPES } from './util.js';
+
+export { causalKeep, toAdditiveMask } from '@qkv/tensor-core';
+export type { KeepMask, MaskedMask, PolarMask } from '@qkv/tensor-core';
 
 /**
  * The causal mask of `nn.Transformer.generate_square_subsequent_mask(size)`: a float [size, size]
@@ -12,7 +17,7 @@ import { assertMaskDType, toAdditive } from './util.js';
  */
 export function causalMask(size: number): Tensor {
   if (!Number.isInteger(size) || size <= 0) throw new ValueError(`causalMask: size must be a positive integer, got ${size}`);
-  return triu(full([size, size], -Infinity), 1);
+  return toAdditiveMask(causalKeep(size, size));
 }
 
 /**
@@ -46,15 +51,15 @@ export function combineMasks(...args: (Tensor | null | undefined)[] | [(Tensor |
   const [list, options] = Array.isArray(args[0]) ? [args[0], (args[1] ?? {}) as CombineMasksOptions] : [args as (Tensor | null | undefined)[], {}];
   const masks = list.filter((m): m is Tensor => m != null);
   if (masks.length === 0) throw new ValueError('combineMasks: expected at least one mask, got none');
-  masks.forEach((m, i) => assertMaskDType('combineMasks', `masks[${i}]`, m));
+  masks.forEach((m, i) => assertMaskDType('combineMasks', `masks[${i}]`, m, MASK_DTYPES, MASK_DTYPE_HINT));
   const shapes = masks.map((m) => m.shape);
   try {
     shapes.reduce((a, b) => broadcastShapes('combineMasks', a, b));
   } catch {
     throw new ShapeError(`combineMasks: mask shapes ${shapes.map(fmtShape).join(', ')} do not broadcast together; give a [N, S] padding mask a query axis first ([N, 1, S])`);
   }
-  const maskedWhen = (options.boolMeans ?? 'maskedOut') === 'maskedOut';
-  return masks.map((m) => toAdditive(m, maskedWhen)).reduce((a, b) => a.add(b));
+  const polar = (options.boolMeans ?? 'maskedOut') === 'maskedOut' ? (m: Tensor) => ({ masked: m }) : (m: Tensor) => ({ keep: m });
+  return masks.map((m) => toAdditiveMask(polar(m))).reduce((a, b) => a.add(b));
 }
 
 /**

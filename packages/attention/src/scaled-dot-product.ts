@@ -1,8 +1,8 @@
 // Scaled dot-product attention with `F.scaled_dot_product_attention`'s semantics, returning the
 // attention weights on request (PyTorch's function never does).
-import { broadcastShapes, DTypeError, dropout, fmtShape, fusedAttention, ShapeError, ValueError } from '@qkv/tensor-core';
+import { assertMaskBroadcasts, assertMaskDType, broadcastShapes, causalKeep, DTypeError, dropout, fmtShape, fusedAttention, ShapeError, toAdditiveMask, ValueError } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
-import { assertBroadcastsTo, assertMaskDType, batchedMatmul, causalKeep, matmulTransposed, toAdditive } from './util.js';
+import { batchedMatmul, lastTwo, MASK_DTYPE_HINT, MASK_DTYPES, matmulTransposed } from './util.js';
 
 /** Options of `scaledDotProductAttention`. */
 export interface SdpaOptions {
@@ -52,23 +52,44 @@ export function scaledDotProductAttention<O extends SdpaOptions = SdpaOptions>(
   checkShapes(op, q, k, v);
   if (!(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${dropoutP}`);
   if (attnMask && isCausal) throw new ValueError(`${op}: give attnMask or isCausal, not both (PyTorch raises here too)`);
-  const [L, E] = q.shape.slice(-2) as [number, number];
+  const [L, E] = lastTwo(q, op);
   const S = k.shape[k.ndim - 2]!;
   const scoreShape = [...broadcastShapes(op, q.shape.slice(0, -2), k.shape.slice(0, -2)), L, S];
   if (attnMask) {
-    assertMaskDType(op, 'attnMask', attnMask);
-    assertBroadcastsTo(op, 'attnMask', attnMask, scoreShape, 'the scores [..., L, S]');
+    assertMaskDType(op, 'attnMask', attnMask, MASK_DTYPES, MASK_DTYPE_HINT);
+    assertMaskBroadcasts(op, 'attnMask', attnMask, scoreShape, 'the scores [..., L, S]');
   }
   type W = O extends { returnWeights: true } ? Tensor : null;
-  const s = scale ?? 1 / Math.sqrt(E);
-  if (!returnWeights && canFuse(q, k, v, dropoutP)) {
-    const output = fusedAttention(q, k, v, { mask: attnMask && toAdditive(attnMask, false), causal: isCausal, scale: s });
-    return { output, weights: null as W };
-  }
-  // isCausal is top-left aligned, as PyTorch
-  const mask = attnMask ? toAdditive(attnMask, false) : isCausal ? toAdditive(causalKeep(L, S), false) : null;
-  const { output, weights } = attend(q, k, v, mask, s, dropoutP, generator);
+  const mask = attnMask && toAdditiveMask({ keep: attnMask });
+  const { output, weights } = attendFusedOrNot(q, k, v, { mask, causal: isCausal, scale: scale ?? 1 / Math.sqrt(E), dropoutP, generator, needWeights: returnWeights });
   return { output, weights: (returnWeights ? weights : null) as W };
+}
+
+/** Options of `attendFusedOrNot`. */
+export interface AttendOptions {
+  /** Additive (float) mask broadcasting to the scores [..., L, S], or null. */
+  mask: Tensor | null;
+  /** Also hide key s from query l when s > l (top-left aligned, as PyTorch's `is_causal`). */
+  causal: boolean;
+  scale: number;
+  dropoutP: number;
+  generator?: Generator | undefined;
+  /** The weights are wanted: never fuse. */
+  needWeights: boolean;
+}
+
+/**
+ * The one place that chooses between the FusedAttention kernel (which never forms the weights) and
+ * `attend` composed of ops: fused when the weights are not wanted and `canFuse` allows it; the
+ * causal part then rides on the kernel's flag, which skips the hidden key blocks, and is built as
+ * a mask only on the composed path. weights is null when fused.
+ * q [..., L, E] · k [..., S, E] · v [..., S, Ev] → output [..., L, Ev], weights [..., L, S] | null
+ */
+export function attendFusedOrNot(q: Tensor, k: Tensor, v: Tensor, o: AttendOptions): { output: Tensor; weights: Tensor | null } {
+  if (!o.needWeights && canFuse(q, k, v, o.dropoutP)) return { output: fusedAttention(q, k, v, { mask: o.mask, causal: o.causal, scale: o.scale }), weights: null };
+  const causal = o.causal ? toAdditiveMask(causalKeep(q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!)) : null; // [L, S]
+  const mask = o.mask && causal ? o.mask.add(causal) : o.mask ?? causal;
+  return attend(q, k, v, mask, o.scale, o.dropoutP, o.generator);
 }
 
 /**

@@ -1,34 +1,17 @@
-// Helpers the attention functions share: mask dtype checks, bool → additive masks, and Q·Kᵀ
-// without materialising Kᵀ.
-import { arange, batchMatMul, broadcastShapes, DTypeError, fmtShape, matmul, ShapeError, zeros } from '@qkv/tensor-core';
+// Products the attention functions share: Q·Kᵀ without materialising Kᵀ, and batched weights·V.
+// (Masks — polarity, the causal mask, validation — live in @qkv/tensor-core's ops/mask.ts.)
+import { batchMatMul, fmtShape, matmul, ShapeError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 
-/** Throws unless `mask` is bool or float32, the two kinds PyTorch accepts. */
-export function assertMaskDType(op: string, name: string, mask: Tensor): void {
-  if (mask.dtype !== 'bool' && mask.dtype !== 'float32') {
-    throw new DTypeError(`${op}: ${name} must be bool or float32, got ${mask.dtype}; turn a 0/1 mask into one with .bool() or additiveMask()`);
-  }
-}
+/** The dtypes a mask of `scaledDotProductAttention` or `combineMasks` may have (for `assertMaskDType`). */
+export const MASK_DTYPES = { bool: '', float32: '' } as const;
+/** The fix offered when a mask has neither dtype. */
+export const MASK_DTYPE_HINT = 'turn a 0/1 mask into one with .bool() or additiveMask()';
 
-/**
- * A float mask to add to the scores: a float mask is returned as is; a bool mask becomes 0 / −∞,
- * with −∞ where the bool is `maskedWhen`.
- */
-export function toAdditive(mask: Tensor, maskedWhen: boolean): Tensor {
-  if (mask.dtype !== 'bool') return mask;
-  return zeros(mask.shape).maskedFill(maskedWhen ? mask : mask.logicalNot(), -Infinity);
-}
-
-/** Throws unless `mask` broadcasts to exactly `target` (it may not grow the scores). */
-export function assertBroadcastsTo(op: string, name: string, mask: Tensor, target: readonly number[], targetName: string): void {
-  let ok = mask.ndim <= target.length;
-  try {
-    const out = broadcastShapes(op, mask.shape, target);
-    ok &&= out.length === target.length && out.every((d, i) => d === target[i]);
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new ShapeError(`${op}: ${name} must broadcast to ${targetName} = ${fmtShape(target)}, got ${fmtShape(mask.shape)}`);
+/** The last two dims of a tensor with at least two, e.g. [L, E] of q [..., L, E]; `where` names the public caller in the ShapeError. */
+export function lastTwo(t: Tensor, where: string): [number, number] {
+  if (t.ndim < 2) throw new ShapeError(`${where}: expected at least 2 dims [..., rows, cols], got ${fmtShape(t.shape)}`);
+  return [t.shape[t.ndim - 2]!, t.shape[t.ndim - 1]!];
 }
 
 /**
@@ -38,8 +21,8 @@ export function assertBroadcastsTo(op: string, name: string, mask: Tensor, targe
 export function matmulTransposed(a: Tensor, b: Tensor): Tensor {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
-  const [m, k] = a.shape.slice(-2) as [number, number];
-  const [n, k2] = b.shape.slice(-2) as [number, number];
+  const [m, k] = lastTwo(a, 'matmulTransposed');
+  const [n, k2] = lastTwo(b, 'matmulTransposed');
   if (a.ndim >= 2 && a.ndim === b.ndim && batchA.every((d, i) => d === batchB[i]) && k === k2) {
     return batchMatMul(a.reshape([-1, m, k]), b.reshape([-1, n, k2]), false, true).reshape([...batchA, m, n]);
   }
@@ -53,18 +36,10 @@ export function matmulTransposed(a: Tensor, b: Tensor): Tensor {
 export function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
-  const [m, k] = a.shape.slice(-2) as [number, number];
-  const [k2, n] = b.shape.slice(-2) as [number, number];
+  const [m, k] = lastTwo(a, 'batchedMatmul');
+  const [k2, n] = lastTwo(b, 'batchedMatmul');
   if (a.ndim >= 3 && a.ndim === b.ndim && batchA.every((d, i) => d === batchB[i]) && k === k2) {
     return batchMatMul(a.reshape([-1, m, k]), b.reshape([-1, k2, n])).reshape([...batchA, m, n]);
   }
   return matmul(a, b);
-}
-
-/**
- * bool [L, S], true where key j ≤ query i: the causal "may attend" mask, top-left aligned as
- * PyTorch's `is_causal` (built from comparisons because `tril` of a bool tensor is not bool).
- */
-export function causalKeep(L: number, S: number): Tensor {
-  return arange(S).unsqueeze(0).le(arange(L).unsqueeze(1));
 }

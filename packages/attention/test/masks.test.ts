@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, randn, tensor } from '@qkv/tensor-core';
 import { expectClose } from '@qkv/tensor-core/testing';
-import { additiveMask, causalMask, combineMasks, MultiheadAttention, paddingMask, scaledDotProductAttention } from '../src/index.js';
+import { additiveMask, causalKeep, causalMask, combineMasks, MultiheadAttention, paddingMask, scaledDotProductAttention, toAdditiveMask } from '../src/index.js';
+import { mergeMasks } from '../src/multihead/masks.js';
 
 const inf = -Infinity;
 
@@ -73,5 +74,29 @@ describe("additiveMask (the course's `mask == 0 → -1e9`)", () => {
     const q = randn([1, 2]);
     const { weights } = scaledDotProductAttention(q, randn([4, 2]), randn([4, 2]), { attnMask: additiveMask(tensor([[0, 0, 0, 0]])), returnWeights: true });
     expectClose(weights, [[0.25, 0.25, 0.25, 0.25]]);
+  });
+});
+
+describe('the mask module re-exported from tensor-core', () => {
+  it('names polarity in the type: { keep } for scaledDotProductAttention, { masked } for MultiheadAttention', () => {
+    const keep = tensor([[true, false, true]]);
+    const q = randn([1, 1, 4]);
+    const [k, v] = [randn([1, 3, 4]), randn([1, 3, 2])];
+    const viaSdpa = scaledDotProductAttention(q, k, v, { attnMask: keep, returnWeights: true }).weights;
+    const viaAdditive = scaledDotProductAttention(q, k, v, { attnMask: toAdditiveMask({ keep }), returnWeights: true }).weights;
+    expectClose(viaAdditive, viaSdpa);
+    expect(toAdditiveMask({ masked: keep.logicalNot() }).toArray()).toEqual(toAdditiveMask({ keep }).toArray());
+  });
+
+  it('builds causalMask(T) from causalKeep(T, T)', () => {
+    expect(toAdditiveMask(causalKeep(4, 4)).toArray()).toEqual(causalMask(4).toArray());
+  });
+
+  it('leaves isCausal alone to the attention core instead of building a mask in MultiheadAttention', () => {
+    const base = { attnMask: null, keyPaddingMask: null, batched: true, N: 2, H: 2, L: 3, S: 3 };
+    expect(mergeMasks({ ...base, isCausal: true, extraKeys: 0 })).toEqual({ mask: null, causal: true });
+    const withExtra = mergeMasks({ ...base, isCausal: true, extraKeys: 1 }); // bias_k: the appended key stays visible
+    expect(withExtra.causal).toBe(false);
+    expect(withExtra.mask!.toArray()).toEqual([[[[0, -Infinity, -Infinity, 0], [0, 0, -Infinity, 0], [0, 0, 0, 0]]]]);
   });
 });

@@ -1,6 +1,7 @@
 // The benchmark page: GEMM and attention per backend (cpu, webgl, webgpu), median wall time of a
 // few runs including `await data()` readback, and the largest |difference| from cpu. Usable by
 // apps/benchmark: it leaves `qkvBench(options)` on globalThis.
+import { time } from '@qkv/bench-harness';
 import { listBackends, randn, setBackend, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import '../src/index.js';
@@ -31,18 +32,16 @@ function workloads(gemmSizes: number[], attention: [number, number, number][]): 
 
 async function timeOne(w: Workload, values: Float32Array[], runs: number): Promise<{ ms: number; out: Float32Array }> {
   const xs = values.map((v, i) => tensor(v, { shape: w.inputs[i]! }));
-  const times: number[] = [];
   let out: Float32Array = new Float32Array();
-  for (let r = 0; r <= runs; r++) {
-    const t0 = performance.now();
+  const run = async () => {
     const y = tidy(() => w.fn(...xs));
     out = (await y.data()) as Float32Array;
     y.dispose();
-    if (r > 0) times.push(performance.now() - t0); // run 0 compiles the kernels
-  }
+  };
+  // the warm-up run compiles the kernels; then exactly `runs` timed runs
+  const { medianMs } = await time(run, { warmup: 1, minRuns: runs, maxRuns: runs, minMs: 0 });
   for (const x of xs) x.dispose();
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)]!, out };
+  return { ms: medianMs, out };
 }
 
 /** Runs every workload on every available backend of `backends`. */

@@ -2,6 +2,7 @@
 // and WebGPU, so GPU numbers here are not those of a real GPU) and prints a table.
 // Options: --quick (smaller sizes), --json <file>.
 import { writeFileSync } from 'node:fs';
+import { markdownTable } from '@qkv/bench-harness';
 import { fileURLToPath } from 'node:url';
 import { openPage } from '../test/browser/harness.mjs';
 
@@ -14,9 +15,8 @@ try {
   const rows = await page.evaluate((o) => globalThis.qkvBench(o), options);
   const ua = await page.evaluate(() => navigator.userAgent);
   console.log(`# @qkv/gpu-kernels benchmark — ${ua.match(/Chrome\/[\d.]+/)?.[0] ?? ua}, SwiftShader (software), median of ${options.runs} runs incl. readback\n`);
-  console.log('| op | shape | backend | median ms | max |Δ| vs cpu |');
-  console.log('|---|---|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.op} | ${r.shape} | ${r.backend} | ${r.medianMs.toFixed(1)} | ${r.maxAbsDiff.toExponential(1)} |`);
+  const cells = rows.map((r) => ({ op: r.op, shape: r.shape, backend: r.backend, 'median ms': r.medianMs.toFixed(1), 'max |Δ| vs cpu': r.maxAbsDiff.toExponential(1) }));
+  console.log(markdownTable(cells, { alignRight: ['median ms', 'max |Δ| vs cpu'] }));
   if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify({ userAgent: ua, options, rows }, null, 2));
 } finally {
   await close();

@@ -1,24 +1,14 @@
 // GEMM GFLOPS of the qkv cpu backend beside TensorFlow.js's cpu backend, in one process.
 // Run: pnpm --filter @qkv/tensor-core bench   (after pnpm build). `--quick` runs one small size.
+import { timeSync } from '@qkv/bench-harness';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { cpuGemm } from '../dist/index.js';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [64] : [128, 256, 512];
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function time(fn, minMs = quick ? 20 : 1500, minRuns = 3) {
-  fn(); // warm-up
-  const times = [];
-  const start = performance.now();
-  while (times.length < minRuns || performance.now() - start < minMs) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
+/** Median ms of `fn` after one warm-up: at least 3 runs and 1.5 s (quick: 20 ms). */
+const time = (fn) => timeSync(fn, { warmup: 1, minRuns: 3, maxRuns: Infinity, minMs: quick ? 20 : 1500 }).medianMs;
 
 await tf.setBackend('cpu');
 const rows = [];

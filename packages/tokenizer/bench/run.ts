@@ -1,5 +1,6 @@
 // GPT-2 encoding throughput: @qkv/tokenizer (built dist) vs js-tiktoken vs gpt-tokenizer on the
 // same ≥ 1 MB mixed corpus, in one process. Median of RUNS timed runs after one warm-up each.
+import { markdownTable, median, timeInTurnsSync } from '@qkv/bench-harness';
 import { BPETokenizer } from '@qkv/tokenizer';
 import { clearMergeCache, encode as gptTokenizerEncode } from 'gpt-tokenizer/encoding/r50k_base';
 import { Tiktoken } from 'js-tiktoken/lite';
@@ -16,11 +17,6 @@ interface Row {
   reset: () => void;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 const corpus = mixedCorpus();
 const bytes = Buffer.byteLength(corpus, 'utf8');
 const files = gpt2Files();
@@ -34,18 +30,11 @@ const rows: Row[] = [
 
 const tokens = new Map<string, number>(rows.map((row) => [row.name, row.encode(corpus).length])); // warm-up
 
-/** Median seconds per row over RUNS interleaved runs; `cold` empties caches before each run. */
+/** Median seconds per row over RUNS runs taken in turns; `cold` empties caches (untimed) before each run. */
 function measure(cold: boolean): Map<string, number> {
-  const times = new Map<string, number[]>(rows.map((r) => [r.name, []]));
-  for (let run = 0; run < RUNS; run++) {
-    for (const row of rows) {
-      if (cold) row.reset();
-      const start = performance.now();
-      row.encode(corpus);
-      times.get(row.name)!.push((performance.now() - start) / 1000);
-    }
-  }
-  return new Map([...times].map(([name, t]) => [name, median(t)]));
+  const turns = rows.map((row) => ({ run: () => row.encode(corpus), before: cold ? row.reset : undefined }));
+  const times = timeInTurnsSync(turns, { warmup: 0, minRuns: RUNS, maxRuns: RUNS, minMs: 0 });
+  return new Map(rows.map((row, i) => [row.name, median(times[i]!) / 1000]));
 }
 
 function table(title: string, seconds: Map<string, number>): void {
@@ -54,12 +43,9 @@ function table(title: string, seconds: Map<string, number>): void {
     return { name: row.name, s, mbps: bytes / 1e6 / s, tps: tokens.get(row.name)! / s };
   });
   const fastestPeer = Math.max(...results.slice(1).map((r) => r.mbps));
+  const cells = results.map((r) => ({ tokenizer: r.name, ms: (r.s * 1000).toFixed(1), 'MB/s': r.mbps.toFixed(2), 'tokens/s': Math.round(r.tps).toLocaleString('en-US'), '× fastest peer': (r.mbps / fastestPeer).toFixed(2) }));
   console.log(`\n${title}`);
-  console.log('| tokenizer | ms | MB/s | tokens/s | × fastest peer |');
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of results) {
-    console.log(`| ${r.name} | ${(r.s * 1000).toFixed(1)} | ${r.mbps.toFixed(2)} | ${Math.round(r.tps).toLocaleString('en-US')} | ${(r.mbps / fastestPeer).toFixed(2)} |`);
-  }
+  console.log(markdownTable(cells, { alignRight: ['ms', 'MB/s', 'tokens/s', '× fastest peer'] }));
 }
 
 console.log(`GPT-2 (r50k_base) encode of a ${(bytes / 1e6).toFixed(2)} MB mixed corpus (${tokens.get(rows[0]!.name)} tokens), median of ${RUNS} runs, Node ${process.version}`);

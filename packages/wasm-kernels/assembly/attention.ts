@@ -1,10 +1,11 @@
 // Fused scaled-dot-product attention: for one block of 4 query rows at a time, the [4, S] scores
-// (the 4×8 register tile of gemm.ts over packed Kᵀ panels), mask, softmax and P·V (the same tile
+// (tile.ts's 4×8 register tile over packed Kᵀ panels), mask, softmax and P·V (the same tile
 // over packed V panels), so only one block of scores ever exists. Scores are stored transposed,
 // [S][4], which is at once the softmax's layout (one v128 holds a key's score for the 4 rows, so
 // max, exp and sum are vertical) and P·V's packed-A layout (load32_splat of row r at s·16 + r·4).
 //
 // Legend: N heads (flattened batch) · L queries · S keys · E query/key dim · Ev value dim.
+import { t00, t01, t10, t11, t20, t21, t30, t31, tile4x8 } from './tile';
 import { vexpNonPositive as expNonPositive } from './vexp';
 
 // Fields of the parameter block (i32 slots; SCALE is an f32), written by src/kernels/attention.ts.
@@ -44,12 +45,6 @@ import { vexpNonPositive as expNonPositive } from './vexp';
 // @ts-ignore: decorator
 @inline function field(params: usize, i: i32): i32 {
   return load<i32>(params + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
 }
 
 /** Packs K [S, E] (contiguous rows) as Kᵀ in 8-key panels [⌈S/8⌉][E][8], zero past S. */
@@ -119,28 +114,8 @@ export function attentionPackV(v: usize, S: i32, Ev: i32, dst: usize): void {
 function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps: usize, mRow: usize, msL: usize, msS: i32, mr: i32): void {
   const fast = msS == 0 || msS == 4;
   for (let p = 0; p < panels; p++) {
-    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-    let pa = qs;
-    let pb = kp + (<usize>p * <usize>E << 5);
-    for (let e = 0; e < E; e++) {
-      const b0 = v128.load(pb);
-      const b1 = v128.load(pb, 16);
-      let x = v128.load32_splat(pa);
-      c00 = madd(x, b0, c00);
-      c01 = madd(x, b1, c01);
-      x = v128.load32_splat(pa, 4);
-      c10 = madd(x, b0, c10);
-      c11 = madd(x, b1, c11);
-      x = v128.load32_splat(pa, 8);
-      c20 = madd(x, b0, c20);
-      c21 = madd(x, b1, c21);
-      x = v128.load32_splat(pa, 12);
-      c30 = madd(x, b0, c30);
-      c31 = madd(x, b1, c31);
-      pa += 16;
-      pb += 32;
-    }
+    tile4x8(qs, kp + (<usize>p * <usize>E << 5), E);
+    let c00 = t00, c01 = t01, c10 = t10, c11 = t11, c20 = t20, c21 = t21, c30 = t30, c31 = t31;
     const s0 = p << 3;
     const full = s0 + 8 <= S;
     if (mRow != 0 && fast && full) {
@@ -223,34 +198,13 @@ function weightedSum(ps: usize, Sv: i32, vp: usize, S: i32, Ev: i32, rinv: v128,
   const r2 = f32x4.extract_lane(rinv, 2);
   const r3 = f32x4.extract_lane(rinv, 3);
   for (let j = 0; j < Ev; j += 8) {
-    let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-    let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-    let pa = ps;
-    let pb = vp + (<usize>(j >> 3) * <usize>S << 5);
-    for (let s = 0; s < Sv; s++) {
-      const b0 = v128.load(pb);
-      const b1 = v128.load(pb, 16);
-      let x = v128.load32_splat(pa);
-      c00 = madd(x, b0, c00);
-      c01 = madd(x, b1, c01);
-      x = v128.load32_splat(pa, 4);
-      c10 = madd(x, b0, c10);
-      c11 = madd(x, b1, c11);
-      x = v128.load32_splat(pa, 8);
-      c20 = madd(x, b0, c20);
-      c21 = madd(x, b1, c21);
-      x = v128.load32_splat(pa, 12);
-      c30 = madd(x, b0, c30);
-      c31 = madd(x, b1, c31);
-      pa += 16;
-      pb += 32;
-    }
+    tile4x8(ps, vp + (<usize>(j >> 3) * <usize>S << 5), Sv);
     const nc = min(8, Ev - j);
     const o = out + (<usize>j << 2);
-    storeOut(o, c00, c01, r0, nc);
-    if (mr > 1) storeOut(o + ldo, c10, c11, r1, nc);
-    if (mr > 2) storeOut(o + 2 * ldo, c20, c21, r2, nc);
-    if (mr > 3) storeOut(o + 3 * ldo, c30, c31, r3, nc);
+    storeOut(o, t00, t01, r0, nc);
+    if (mr > 1) storeOut(o + ldo, t10, t11, r1, nc);
+    if (mr > 2) storeOut(o + 2 * ldo, t20, t21, r2, nc);
+    if (mr > 3) storeOut(o + 3 * ldo, t30, t31, r3, nc);
   }
 }
 

@@ -2,6 +2,7 @@
 // and the tile reads A with constant offsets from one pointer), a 4×8 register tile of 8 v128
 // accumulators, A broadcast with load32_splat. The K loop is deliberately not unrolled: larger
 // tiles or unrolling make V8 spill registers (measured on the feasibility probe).
+import { madd, t00, t01, t10, t11, t20, t21, t30, t31, tile4x8 } from './tile';
 
 /**
  * Depth block: a 4×KC strip of A (8 KB) and a KC×8 panel of B (16 KB) stay in a 48 KB L1. 512
@@ -11,12 +12,6 @@ const KC: i32 = 512;
 /** Column block: a KC×NC block of packed B stays in L2. */
 const NC: i32 = 256;
 
-// relaxed_madd where the build enables relaxed SIMD (fused or not, the engine decides), else mul+add
-// @ts-ignore: decorator
-@inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
-  return f32x4.add(f32x4.mul(a, b), c);
-}
 
 // Packed operands are stored depth block by depth block ([K/KC][panel or strip][kc][8 or 4]) so
 // the data one tile reads for one depth block is contiguous; strided blocks aliased in cache and
@@ -138,30 +133,11 @@ export function packA(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usi
 
 /** C[mr, nc] (=|+=) Astrip[kc, 4]ᵀ·Bpanel[kc, 8] for mr ≤ 4 rows and nc ≤ 8 columns. */
 function kernel4x8(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, mr: i32, nc: i32, first: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(pa);
-    c00 = madd(x, b0, c00);
-    c01 = madd(x, b1, c01);
-    x = v128.load32_splat(pa, 4);
-    c10 = madd(x, b0, c10);
-    c11 = madd(x, b1, c11);
-    x = v128.load32_splat(pa, 8);
-    c20 = madd(x, b0, c20);
-    c21 = madd(x, b1, c21);
-    x = v128.load32_splat(pa, 12);
-    c30 = madd(x, b0, c30);
-    c31 = madd(x, b1, c31);
-    pa += 16;
-    pb += 32;
-  }
-  storeRow(c, c00, c01, nc, first);
-  if (mr > 1) storeRow(c + ldc, c10, c11, nc, first);
-  if (mr > 2) storeRow(c + 2 * ldc, c20, c21, nc, first);
-  if (mr > 3) storeRow(c + 3 * ldc, c30, c31, nc, first);
+  tile4x8(pa, pb, kc);
+  storeRow(c, t00, t01, nc, first);
+  if (mr > 1) storeRow(c + ldc, t10, t11, nc, first);
+  if (mr > 2) storeRow(c + 2 * ldc, t20, t21, nc, first);
+  if (mr > 3) storeRow(c + 3 * ldc, t30, t31, nc, first);
 }
 
 /**

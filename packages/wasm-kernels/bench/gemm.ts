@@ -1,7 +1,7 @@
 // GEMM GFLOPS of every engine at the issue's sizes, each result checked on sampled entries first.
 import type { QkvEngine } from './engines.js';
 import { qkvGemm, tfjsGemm, useTfjs } from './engines.js';
-import { medianMs } from './timing.js';
+import { median, medianRatio, timeInTurnsSync, timeSync } from '@qkv/bench-harness';
 
 /** The benchmark's GEMM sizes [M, K, N]. */
 export const gemmSizes: [number, number, number][] = [[128, 128, 128], [512, 512, 512], [1024, 1024, 1024], [128, 512, 2048]];
@@ -31,7 +31,7 @@ interface Runner {
 function measure(label: string, make: () => Runner, a: Float32Array, b: Float32Array, [m, k, n]: [number, number, number]): number {
   const r = make();
   checkSampled(label, r.run(), a, b, m, k, n);
-  const ms = medianMs(r.time, { warmup: 2, maxRuns: 40, budgetMs: 2500 });
+  const ms = timeSync(r.time, { warmup: 2, minRuns: 3, maxRuns: 40, minMs: 2500 }).medianMs;
   r.dispose();
   return (2 * m * k * n) / ms / 1e6;
 }
@@ -41,27 +41,14 @@ function measure(label: string, make: () => Runner, a: Float32Array, b: Float32A
  * spell of this shared machine hits every engine alike instead of whichever ran during it.
  */
 function measureInTurns(runners: [label: string, runner: Runner][], a: Float32Array, b: Float32Array, [m, k, n]: [number, number, number], budgetMs = 4000): Record<string, number> {
-  for (const [label, r] of runners) {
-    checkSampled(label, r.run(), a, b, m, k, n);
-    r.time();
-    r.time();
-  }
-  const times = runners.map(() => [] as number[]);
-  const start = performance.now();
-  while (times[0]!.length < 200 && (times[0]!.length < 5 || performance.now() - start < budgetMs)) {
-    runners.forEach(([, r], i) => {
-      const t0 = performance.now();
-      r.time();
-      times[i]!.push(performance.now() - t0);
-    });
-  }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  for (const [label, r] of runners) checkSampled(label, r.run(), a, b, m, k, n);
+  const times = timeInTurnsSync(runners.map(([, r]) => ({ run: r.time })), { warmup: 2, minRuns: 5, maxRuns: 200, minMs: budgetMs });
   const out: Record<string, number> = {};
-  const last = times[times.length - 1]!; // the peer the ratios are taken against
+  const [peer, last] = [runners[runners.length - 1]![0], times[times.length - 1]!]; // the peer the ratios are taken against
   runners.forEach(([label, r], i) => {
     // the ratio within each round, then its median: a slow spell cancels out of a pair
-    if (i < runners.length - 1) out[`${label} ÷ ${runners[runners.length - 1]![0]}`] = median(times[i]!.map((t, j) => last[j]! / t));
-    out[label] = (2 * m * k * n) / median([...times[i]!]) / 1e6;
+    if (i < runners.length - 1) out[`${label} ÷ ${peer}`] = medianRatio(last, times[i]!);
+    out[label] = (2 * m * k * n) / median(times[i]!) / 1e6;
     r.dispose();
   });
   return out;

@@ -12,7 +12,10 @@ import { setThreads } from '../src/threads.js';
 import { useTfjs } from './engines.js';
 import { encodeModel } from './onnx.js';
 import type { OnnxNode } from './onnx.js';
-import { maxRelError, medianMs, medianMsAsync } from './timing.js';
+import { maxRelError, medianRatio, time, timeInTurns, timeSync } from '@qkv/bench-harness';
+
+/** Median ms of `fn`: 2 warm-ups, then 3 to 30 runs within ~2 s. */
+const medianMs = (fn: () => unknown) => timeSync(fn, { warmup: 2, minRuns: 3, maxRuns: 30, minMs: 2000 }).medianMs;
 
 const E = 512;
 const H = 8;
@@ -98,38 +101,30 @@ export async function mhaRow(L: number): Promise<Record<string, number>> {
   for (const threads of [1, 2]) {
     await setThreads(threads);
     check(`qkv-wasm ${threads}T`, tidy(() => qkvMha(x, w, L)).dataSync(), ref);
-    times[`qkv-wasm ${threads}T`] = medianMs(() => tidy(() => void qkvMha(x, w, L)), { budgetMs: 2000 });
+    times[`qkv-wasm ${threads}T`] = medianMs(() => tidy(() => void qkvMha(x, w, L)));
   }
   await setThreads(1);
   check('qkv-wasm 1T unfused', tidy(() => qkvMha(x, w, L, false)).dataSync(), ref);
-  times['qkv-wasm 1T unfused'] = medianMs(() => tidy(() => void qkvMha(x, w, L, false)), { budgetMs: 2000 });
+  times['qkv-wasm 1T unfused'] = medianMs(() => tidy(() => void qkvMha(x, w, L, false)));
 
   await useTfjs('wasm');
   const tx = tf.tensor(xv, [1, L, E]);
   const tw = wv.map((v) => tf.tensor2d(v, [E, E]));
   check('tfjs-wasm', tf.tidy(() => tfjsMha(tx, tw, L)).dataSync(), ref);
-  times['tfjs-wasm 1T'] = medianMs(() => tf.tidy(() => void tfjsMha(tx, tw, L)), { budgetMs: 2000 });
+  times['tfjs-wasm 1T'] = medianMs(() => tf.tidy(() => void tfjsMha(tx, tw, L)));
 
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(onnxMha(wv, L), { executionProviders: ['wasm'] });
   const feeds = { x: new ort.Tensor('float32', xv, [1, L, E]) };
   const out = await session.run(feeds);
   check('onnxruntime-web', out.y!.data as Float32Array, ref);
-  times['ort-web wasm 1T'] = await medianMsAsync(async () => void (await session.run(feeds)), { budgetMs: 2000 });
+  times['ort-web wasm 1T'] = (await time(() => session.run(feeds), { warmup: 2, minRuns: 3, maxRuns: 30, minMs: 2000 })).medianMs;
   // the issue's ratio, qkv 1T ÷ ORT-web 1T, taken in turns (one run of each per round, median of the
   // per-round ratios): this shared host's speed drifts within seconds
   await setBackend('wasm');
   await setThreads(1);
-  const ratios: number[] = [];
-  const start = performance.now();
-  while (ratios.length < 60 && (ratios.length < 7 || performance.now() - start < 4000)) {
-    const t0 = performance.now();
-    tidy(() => void qkvMha(x, w, L));
-    const t1 = performance.now();
-    await session.run(feeds);
-    ratios.push((t1 - t0) / (performance.now() - t1));
-  }
-  times['qkv 1T ÷ ORT 1T, in turns'] = ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+  const [qkvTimes, ortTimes] = await timeInTurns([{ run: () => tidy(() => void qkvMha(x, w, L)) }, { run: () => session.run(feeds) }], { warmup: 0, minRuns: 7, maxRuns: 60, minMs: 4000 });
+  times['qkv 1T ÷ ORT 1T, in turns'] = medianRatio(qkvTimes!, ortTimes!);
   await session.release();
   return times;
 }

@@ -1,5 +1,5 @@
 // The Node side's view of the page's rows: Chromium's flags, and rows as the report's measurements.
-import { median } from '../harness.js';
+import { summarize } from '@qkv/bench-harness';
 import type { Measurement } from '../harness.js';
 import type { BrowserRow } from './workloads.js';
 
@@ -22,7 +22,7 @@ export function browserMeasurements(rows: BrowserRow[]): Measurement[] {
     if (r.times.length === 0) throw new Error(`bench:browser: ${r.op} ${r.shape} on ${r.backend} has no timed run`);
     return {
       suite: 'browser', case: `${r.op} ${r.shape}`, system: `qkv-${r.backend}`,
-      medianMs: median(r.times), minMs: Math.min(...r.times), maxMs: Math.max(...r.times), runs: r.times.length,
+      ...summarize(r.times),
       work: { amount: r.flops, unit: 'GFLOPS' }, maxAbsDiff: r.maxAbsDiff,
     };
   });

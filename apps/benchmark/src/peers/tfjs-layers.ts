@@ -1,5 +1,6 @@
 // The benchmark's layers written with TensorFlow.js ops, in PyTorch's weight layout (y = x·Wᵀ + b),
 // so the same weights give the same numbers as qkv's modules.
+import { dims } from '@qkv/tensor-core';
 import type * as Tf from '@tensorflow/tfjs-core';
 
 type Tfjs = typeof Tf;
@@ -26,7 +27,7 @@ export function tfLinear(tf: Tfjs, x: Tf.Tensor, w: Tf.Tensor, b: Tf.Tensor): Tf
  * @example const y = tfMha(tf, x, weights, 8)
  */
 export function tfMha(tf: Tfjs, x: Tf.Tensor, w: MhaWeights<Tf.Tensor>, H: number): Tf.Tensor {
-  const [B, L, E] = x.shape as [number, number, number];
+  const [B, L, E] = dims(x, 3, 'tfMha', 'B, L, E');
   const D = E / H;
   const [q, k, v] = tf.split(tfLinear(tf, x, w.inProj, w.inBias), 3, 2).map((t) => tf.transpose(tf.reshape(t, [B, L, H, D]), [0, 2, 1, 3])) as [Tf.Tensor4D, Tf.Tensor4D, Tf.Tensor4D]; // [B,H,L,D]
   const p = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D))); // [B,H,L,L]

@@ -22,6 +22,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el;
 }
 
+/**
+ * A page's card, as every view opens: a section with its title, a lead paragraph (null: none), then
+ * the children (controls, figures).
+ * @example container.append(card(t('title'), t('lead'), h('div', { class: 'row' }, input), out))
+ */
+export function card(title: string, lead: string | null, ...children: Child[]): HTMLElement {
+  return h('section', { class: 'card' }, h('h2', {}, title), lead === null ? null : h('p', { class: 'lead' }, lead), ...children);
+}
+
 /** A container whose inner HTML is an SVG string produced by @qkv/viz. */
 export function svgFigure(svg: string, label?: string): HTMLDivElement {
   const div = h('div', { class: 'figure', 'data-figure': label ?? '' });

@@ -6,7 +6,7 @@ import type { Tensor } from '@qkv/tensor-core';
 import { barChart } from '@qkv/viz';
 import { availableBackends, wasmThreads } from '../backends.js';
 import { t } from '../i18n.js';
-import { h, svgFigure } from '../ui/dom.js';
+import { card, h, svgFigure } from '../ui/dom.js';
 import type { View } from './view.js';
 
 interface Op {
@@ -90,12 +90,10 @@ export const backendsView: View = {
     };
     const button = h('button', { type: 'button', onclick: () => void runAll() }, t({ en: 'Run on every backend', ko: '모든 백엔드에서 실행' }));
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Backends', ko: '백엔드' })),
-        h('p', { class: 'lead' }, t({
-          en: 'qkv runs the same tensor program on plain JavaScript (cpu, the reference), WebAssembly SIMD (wasm; threads when the page is cross-origin isolated), WebGL2 and WebGPU (through gpu.js). Each result is compared with cpu.',
-          ko: 'qkv는 같은 텐서 프로그램을 순수 JavaScript(cpu, 기준), WebAssembly SIMD(wasm, 교차 출처 격리 시 스레드), WebGL2, WebGPU(gpu.js)에서 실행합니다. 각 결과를 cpu와 비교합니다.',
-        })),
+      card(t({ en: 'Backends', ko: '백엔드' }), t({
+        en: 'qkv runs the same tensor program on plain JavaScript (cpu, the reference), WebAssembly SIMD (wasm; threads when the page is cross-origin isolated), WebGL2 and WebGPU (through gpu.js). Each result is compared with cpu.',
+        ko: 'qkv는 같은 텐서 프로그램을 순수 JavaScript(cpu, 기준), WebAssembly SIMD(wasm, 교차 출처 격리 시 스레드), WebGL2, WebGPU(gpu.js)에서 실행합니다. 각 결과를 cpu와 비교합니다.',
+      }),
         h('p', {}, `${t({ en: 'Available here', ko: '이 브라우저에서 사용 가능' })}: ${availableBackends.join(', ')} · crossOriginIsolated = ${String(globalThis.crossOriginIsolated)}`),
         availableBackends.includes('wasm') && h('p', { 'data-wasm-threads': String(wasmThreads.count) }, threadsLine()),
         button, status, table, chart,

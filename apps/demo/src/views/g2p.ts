@@ -9,7 +9,7 @@ import { attentionHeatmap } from '@qkv/viz';
 import { t } from '../i18n.js';
 import { loadSeq2Seq } from '../models.js';
 import type { LoadedSeq2Seq } from '../models.js';
-import { colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
+import { card, colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
 import { exportButtons, matrixToCsv } from '../ui/export.js';
 import type { View } from './view.js';
 
@@ -78,7 +78,7 @@ export const g2pView: View = {
     const [transformer, gru] = await Promise.all([loadSeq2Seq('g2p-transformer'), loadSeq2Seq('g2p-gru')]);
     const models = [transformer && ['transformer', 'Transformer', transformer], gru && ['gru', 'BiGRU + Bahdanau', gru]].filter(Boolean) as [string, string, LoadedSeq2Seq][];
     if (models.length === 0) {
-      container.append(h('section', { class: 'card' }, h('h2', {}, 'G2P'), h('p', { class: 'error' }, t({ en: 'No shipped G2P model was found in public/models (run qkv export g2p-transformer).', ko: 'public/models에 G2P 모델이 없습니다 (qkv export g2p-transformer 실행).' }))));
+      container.append(card('G2P', null, h('p', { class: 'error' }, t({ en: 'No shipped G2P model was found in public/models (run qkv export g2p-transformer).', ko: 'public/models에 G2P 모델이 없습니다 (qkv export g2p-transformer 실행).' }))));
       return;
     }
     const input = h('input', { type: 'text', value: params.get('word') ?? 'attention', name: 'word', 'aria-label': 'word', autocomplete: 'off', spellcheck: false, maxlength: 200 });
@@ -158,8 +158,7 @@ export const g2pView: View = {
     input.addEventListener('keydown', (e) => { if (e.key === 'Enter') run(); });
     const go = h('button', { type: 'button', onclick: run }, t({ en: 'Pronounce', ko: '발음하기' }));
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'How do you pronounce it? Watch the model decide.', ko: '어떻게 읽을까요? 모델이 정하는 과정을 보세요.' })),
+      card(t({ en: 'How do you pronounce it? Watch the model decide.', ko: '어떻게 읽을까요? 모델이 정하는 과정을 보세요.' }), null,
         lead,
         h('div', { class: 'row' }, h('div', { class: 'field' }, input, go), modelLabel, decLabel, layerLabel, headLabel, scaleLabel),
         problem,

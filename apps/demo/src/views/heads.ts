@@ -1,13 +1,13 @@
 // Multi-head grid: every layer × head of the shipped Transformer, for encoder self-attention,
 // decoder self-attention and cross-attention, on one word.
-import { noGrad, tensor, tidy } from '@qkv/tensor-core';
+import { dims, noGrad, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { Seq2SeqTransformer } from '@qkv/transformer';
 import { headGrid } from '@qkv/viz';
 import { t } from '../i18n.js';
 import { loadSeq2Seq } from '../models.js';
 import { normalizeWord } from '@qkv/datasets';
-import { colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
+import { card, colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
 import { exportButtons } from '../ui/export.js';
 import { decodeWord } from './g2p.js';
 import type { View } from './view.js';
@@ -17,7 +17,7 @@ type Kind = 'encoderSelfAttention' | 'decoderSelfAttention' | 'crossAttention';
 /** [L, H, rows, cols] of one attention kind, as plain nested data for headGrid. */
 function grid(layers: Tensor[]): { shape: number[]; data: number[] } {
   const stacked = layers.map((l) => l.squeeze(0)); // each [H, rows, cols]
-  const [H, R, C] = stacked[0]!.shape as [number, number, number];
+  const [H, R, C] = dims(stacked[0]!, 3, 'headsView', 'H, rows, cols');
   return { shape: [stacked.length, H, R, C], data: stacked.flatMap((l) => Array.from(l.dataSync())) };
 }
 
@@ -84,12 +84,10 @@ export const headsView: View = {
     for (const el of [kindSel, aggSel]) el.addEventListener('change', draw);
     input.addEventListener('change', draw);
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Every head of every layer', ko: '모든 층의 모든 헤드' })),
-        h('p', { class: 'lead' }, t({
-          en: 'Heads specialise: some track the letter being pronounced, some look one letter ahead, some spread out. Rows are queries, columns keys; one thumbnail per layer and head.',
-          ko: '헤드는 역할이 나뉩니다. 지금 읽는 글자를 따라가는 헤드, 한 글자 앞을 보는 헤드, 넓게 퍼지는 헤드가 있습니다. 행은 쿼리, 열은 키이며 층과 헤드마다 썸네일 하나입니다.',
-        })),
+      card(t({ en: 'Every head of every layer', ko: '모든 층의 모든 헤드' }), t({
+        en: 'Heads specialise: some track the letter being pronounced, some look one letter ahead, some spread out. Rows are queries, columns keys; one thumbnail per layer and head.',
+        ko: '헤드는 역할이 나뉩니다. 지금 읽는 글자를 따라가는 헤드, 한 글자 앞을 보는 헤드, 넓게 퍼지는 헤드가 있습니다. 행은 쿼리, 열은 키이며 층과 헤드마다 썸네일 하나입니다.',
+      }),
         h('div', { class: 'row' }, input, kindLabel, aggLabel, scaleLabel),
         problem,
         out,

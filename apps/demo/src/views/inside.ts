@@ -9,7 +9,7 @@ import type { Tokenizer } from '@qkv/tokenizer';
 import { BertForMaskedLM, BertForSequenceClassification, BertModel, GPT } from '@qkv/transformer';
 import { headGrid, tokenLines } from '@qkv/viz';
 import { t } from '../i18n.js';
-import { colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
+import { card, colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
 import type { View } from './view.js';
 
 /** The GPT-2-family model this app ships in Hub layout (public/models/char-gpt-hub, written by scripts/char-gpt-hub.mjs). */
@@ -234,12 +234,10 @@ export const insideView: View = {
     lines.addEventListener('mouseleave', () => { if (hovered !== undefined) { hovered = undefined; drawLines(); } });
 
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Look inside a model', ko: '모델 들여다보기' })),
-        h('p', { class: 'lead' }, t({
+      card(t({ en: 'Look inside a model', ko: '모델 들여다보기' }), t({
           en: 'Open a Hugging Face Hub folder of the GPT-2 or BERT family — from your disk, or the character-level GPT this app ships (trained with qkv on the Brown corpus, saved in Hub layout). Type text and see what every head of every layer attends to, and what the model predicts. Nothing leaves your browser.',
           ko: 'GPT-2 또는 BERT 계열의 Hugging Face Hub 폴더를 여세요. 디스크에서 고르거나, 이 앱이 제공하는 문자 단위 GPT(qkv로 Brown 말뭉치에서 학습, Hub 형식으로 저장)를 쓸 수 있습니다. 글을 입력하면 모든 층의 모든 헤드가 어디를 보는지, 모델이 무엇을 예측하는지 보입니다. 아무것도 브라우저 밖으로 나가지 않습니다.',
-        })),
+        }),
         h('div', { class: 'row' }, shipped, drop),
         progress, status,
         h('div', { class: 'row' }, input),

@@ -3,7 +3,7 @@ import { causalMask, paddingMask } from '@qkv/attention';
 import { Generator, randn, tensor, tidy } from '@qkv/tensor-core';
 import { attentionHeatmap, maskView } from '@qkv/viz';
 import { t } from '../i18n.js';
-import { h, selectInput, svgFigure } from '../ui/dom.js';
+import { card, h, selectInput, svgFigure } from '../ui/dom.js';
 import { exportButtons } from '../ui/export.js';
 import type { View } from './view.js';
 
@@ -68,12 +68,10 @@ export const masksView: View = {
     kind.addEventListener('change', draw);
     form.addEventListener('change', draw);
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Masks: what each cell means', ko: '마스크: 각 칸의 의미' })),
-        h('p', { class: 'lead' }, t({
-          en: 'Padding masks hide <pad> keys from every query; causal masks hide the future from each position. PyTorch uses opposite meanings of a boolean mask in its two APIs — the picture labels which one you are looking at.',
-          ko: '패딩 마스크는 모든 쿼리에서 <pad> 키를 가리고, 인과 마스크는 각 위치에서 미래를 가립니다. PyTorch의 두 API는 bool 마스크의 뜻이 반대입니다. 그림에 어느 쪽인지 표시됩니다.',
-        })),
+      card(t({ en: 'Masks: what each cell means', ko: '마스크: 각 칸의 의미' }), t({
+        en: 'Padding masks hide <pad> keys from every query; causal masks hide the future from each position. PyTorch uses opposite meanings of a boolean mask in its two APIs — the picture labels which one you are looking at.',
+        ko: '패딩 마스크는 모든 쿼리에서 <pad> 키를 가리고, 인과 마스크는 각 위치에서 미래를 가립니다. PyTorch의 두 API는 bool 마스크의 뜻이 반대입니다. 그림에 어느 쪽인지 표시됩니다.',
+      }),
         h('div', { class: 'row' }, kindLabel, formLabel),
         figures,
         code,

@@ -4,7 +4,7 @@ import { Generator, randn, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { attentionHeatmap } from '@qkv/viz';
 import { t } from '../i18n.js';
-import { h, svgFigure } from '../ui/dom.js';
+import { card, h, svgFigure } from '../ui/dom.js';
 import { exportButtons, matrixToCsv } from '../ui/export.js';
 import type { View } from './view.js';
 
@@ -86,12 +86,10 @@ export const pipelineView: View = {
       show();
     });
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'One head, step by step', ko: '헤드 하나, 단계별로' })),
-        h('p', { class: 'lead' }, t({
-          en: 'Every number below is computed live by @qkv/tensor-core. Hover a cell to read its exact value; step through the ten stages of scaled dot-product attention.',
-          ko: '아래 숫자는 모두 @qkv/tensor-core가 실시간으로 계산합니다. 칸 위에 마우스를 올리면 정확한 값이 보입니다. 스케일드 닷프로덕트 어텐션의 열 단계를 차례로 보세요.',
-        })),
+      card(t({ en: 'One head, step by step', ko: '헤드 하나, 단계별로' }), t({
+        en: 'Every number below is computed live by @qkv/tensor-core. Hover a cell to read its exact value; step through the ten stages of scaled dot-product attention.',
+        ko: '아래 숫자는 모두 @qkv/tensor-core가 실시간으로 계산합니다. 칸 위에 마우스를 올리면 정확한 값이 보입니다. 스케일드 닷프로덕트 어텐션의 열 단계를 차례로 보세요.',
+      }),
         h('div', { class: 'row' }, h('label', {}, maskToggle, ' ', t({ en: 'causal mask', ko: '인과 마스크' }))),
         buttons,
         formula,

@@ -3,7 +3,7 @@ import { sinusoidalTable } from '@qkv/transformer';
 import { tidy } from '@qkv/tensor-core';
 import { attentionHeatmap, positionalEncodingView } from '@qkv/viz';
 import { t } from '../i18n.js';
-import { h, numberInput, svgFigure } from '../ui/dom.js';
+import { card, h, numberInput, svgFigure } from '../ui/dom.js';
 import { exportButtons, matrixToCsv } from '../ui/export.js';
 import type { View } from './view.js';
 
@@ -36,12 +36,10 @@ export const positionsView: View = {
     };
     for (const el of [dInput, pInput, dimsInput]) el.addEventListener('change', draw);
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Sinusoidal positional encoding', ko: '사인파 위치 인코딩' })),
-        h('p', { class: 'lead' }, t({
-          en: 'Each position gets a vector of sines and cosines at geometrically spaced frequencies. Low dimensions oscillate fast, high dimensions slowly, so every position has a unique code and PE(pos + k) is a linear function of PE(pos).',
-          ko: '각 위치는 기하급수적으로 간격을 둔 주파수의 사인·코사인 벡터를 받습니다. 낮은 차원은 빠르게, 높은 차원은 느리게 진동하므로 모든 위치가 고유한 코드를 가지며 PE(pos + k)는 PE(pos)의 선형 함수입니다.',
-        })),
+      card(t({ en: 'Sinusoidal positional encoding', ko: '사인파 위치 인코딩' }), t({
+        en: 'Each position gets a vector of sines and cosines at geometrically spaced frequencies. Low dimensions oscillate fast, high dimensions slowly, so every position has a unique code and PE(pos + k) is a linear function of PE(pos).',
+        ko: '각 위치는 기하급수적으로 간격을 둔 주파수의 사인·코사인 벡터를 받습니다. 낮은 차원은 빠르게, 높은 차원은 느리게 진동하므로 모든 위치가 고유한 코드를 가지며 PE(pos + k)는 PE(pos)의 선형 함수입니다.',
+      }),
         h('div', { class: 'row' }, dLabel, pLabel, dimsLabel),
         out,
       ),

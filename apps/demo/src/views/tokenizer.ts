@@ -1,7 +1,7 @@
 // Tokenizer panel: the same text through char, byte-level BPE and WordPiece, with ids and offsets.
 import { BPETokenizer, CharTokenizer, WordPieceTokenizer, WordTokenizer } from '@qkv/tokenizer';
 import { t } from '../i18n.js';
-import { h, selectInput } from '../ui/dom.js';
+import { card, h, selectInput } from '../ui/dom.js';
 import type { View } from './view.js';
 
 /** A small bilingual corpus the demo trains its BPE on (in the browser, in a few ms). */
@@ -79,12 +79,10 @@ export const tokenizerView: View = {
     input.addEventListener('input', draw);
     kind.addEventListener('change', draw);
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Tokenizers', ko: '토크나이저' })),
-        h('p', { class: 'lead' }, t({
-          en: 'A model never sees letters, only token ids. Hover a token for its id and the exact characters it covers (its offsets) — the spans the heatmaps label their rows with.',
-          ko: '모델은 글자가 아니라 토큰 id만 봅니다. 토큰 위에 마우스를 올리면 id와 그 토큰이 덮는 글자 범위(오프셋)가 보입니다. 히트맵의 행 이름이 이 범위입니다.',
-        })),
+      card(t({ en: 'Tokenizers', ko: '토크나이저' }), t({
+        en: 'A model never sees letters, only token ids. Hover a token for its id and the exact characters it covers (its offsets) — the spans the heatmaps label their rows with.',
+        ko: '모델은 글자가 아니라 토큰 id만 봅니다. 토큰 위에 마우스를 올리면 id와 그 토큰이 덮는 글자 범위(오프셋)가 보입니다. 히트맵의 행 이름이 이 범위입니다.',
+      }),
         h('div', { class: 'row' }, kindLabel),
         input,
         h('p', { class: 'muted' }, t({ en: `Up to ${MAX_CHARS.toLocaleString('en')} characters; longer text is cut.`, ko: `최대 ${MAX_CHARS.toLocaleString('en')}자까지, 더 긴 글은 잘립니다.` })),

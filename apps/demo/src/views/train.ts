@@ -4,7 +4,7 @@ import { attentionHeatmap, lineChart } from '@qkv/viz';
 import { t } from '../i18n.js';
 import { DEFAULT_CONFIG } from '../train/protocol.js';
 import type { FromWorker, ToWorker, TrainConfig } from '../train/protocol.js';
-import { h, numberInput, selectInput, svgFigure } from '../ui/dom.js';
+import { card, h, numberInput, selectInput, svgFigure } from '../ui/dom.js';
 import { exportButtons } from '../ui/export.js';
 import type { View } from './view.js';
 
@@ -113,12 +113,10 @@ export const trainView: View = {
     task.addEventListener('change', reset);
     for (const [, input] of Object.values(inputs)) input.addEventListener('change', reset);
     container.append(
-      h('section', { class: 'card' },
-        h('h2', {}, t({ en: 'Train a Transformer in your browser', ko: '브라우저에서 트랜스포머 학습하기' })),
-        h('p', { class: 'lead' }, t({
-          en: 'Pick a task and press Start. Training runs in a Web Worker; watch the loss fall and the attention sharpen from a blur into an alignment.',
-          ko: '과제를 고르고 시작을 누르세요. 학습은 웹 워커에서 돌아갑니다. 손실이 줄고 어텐션이 흐릿한 상태에서 또렷한 정렬로 바뀌는 것을 보세요.',
-        })),
+      card(t({ en: 'Train a Transformer in your browser', ko: '브라우저에서 트랜스포머 학습하기' }), t({
+        en: 'Pick a task and press Start. Training runs in a Web Worker; watch the loss fall and the attention sharpen from a blur into an alignment.',
+        ko: '과제를 고르고 시작을 누르세요. 학습은 웹 워커에서 돌아갑니다. 손실이 줄고 어텐션이 흐릿한 상태에서 또렷한 정렬로 바뀌는 것을 보세요.',
+      }),
         h('div', { class: 'row' }, taskLabel, ...Object.values(inputs).map(([label]) => label)),
         problem,
         h('div', { class: 'row' },

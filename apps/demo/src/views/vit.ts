@@ -4,7 +4,7 @@ import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import { attentionHeatmap, barChart } from '@qkv/viz';
 import { t } from '../i18n.js';
 import { loadVit } from '../models.js';
-import { colourScaleToggle, h, svgFigure } from '../ui/dom.js';
+import { card, colourScaleToggle, h, svgFigure } from '../ui/dom.js';
 import type { View } from './view.js';
 
 const SIDE = 28;
@@ -14,16 +14,13 @@ export const vitView: View = {
   id: 'vit',
   async render(container, params) {
     const shipped = await loadVit();
-    const card = h('section', { class: 'card' },
-      h('h2', {}, t({ en: 'Vision Transformer on handwritten digits', ko: '손글씨 숫자의 비전 트랜스포머' })),
-      h('p', { class: 'lead' }, t({
-        en: 'The image is cut into patches; each patch is a token. The CLS token attends to the patches and its output becomes the prediction. Draw a digit with the mouse or a finger.',
-        ko: '이미지를 패치로 자르고 각 패치를 토큰으로 씁니다. CLS 토큰이 패치들에 어텐션하고 그 출력이 예측이 됩니다. 마우스나 손가락으로 숫자를 그려 보세요.',
-      })),
-    );
-    container.append(card);
+    const section = card(t({ en: 'Vision Transformer on handwritten digits', ko: '손글씨 숫자의 비전 트랜스포머' }), t({
+      en: 'The image is cut into patches; each patch is a token. The CLS token attends to the patches and its output becomes the prediction. Draw a digit with the mouse or a finger.',
+      ko: '이미지를 패치로 자르고 각 패치를 토큰으로 씁니다. CLS 토큰이 패치들에 어텐션하고 그 출력이 예측이 됩니다. 마우스나 손가락으로 숫자를 그려 보세요.',
+    }));
+    container.append(section);
     if (!shipped) {
-      card.append(h('p', { class: 'error' }, t({ en: 'No ViT model is shipped with this build (run qkv train vit-mnist, then qkv export vit-mnist).', ko: '이 빌드에는 ViT 모델이 없습니다 (qkv train vit-mnist 후 qkv export vit-mnist).' })));
+      section.append(h('p', { class: 'error' }, t({ en: 'No ViT model is shipped with this build (run qkv train vit-mnist, then qkv export vit-mnist).', ko: '이 빌드에는 ViT 모델이 없습니다 (qkv train vit-mnist 후 qkv export vit-mnist).' })));
       return;
     }
     const { model, manifest } = shipped;
@@ -89,7 +86,7 @@ export const vitView: View = {
       );
     };
     const acc = manifest.metrics?.test?.accuracy;
-    card.append(
+    section.append(
       h('div', { class: 'row' }, canvas, h('div', {},
         h('button', { type: 'button', class: 'secondary', onclick: () => { clear(); result.replaceChildren(); } }, t({ en: 'Clear', ko: '지우기' })),
         h('p', { class: 'muted' }, `${t({ en: 'test accuracy', ko: '테스트 정확도' })}: ${acc === undefined ? '–' : `${(acc * 100).toFixed(1)} %`}`),

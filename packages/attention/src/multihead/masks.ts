@@ -1,8 +1,7 @@
 // MultiheadAttention's masks: check every shape and dtype PyTorch accepts, then turn them into one
 // additive mask that broadcasts to the scores [N, H, L, S].
-import { DTypeError, fmtShape, pad, ShapeError } from '@qkv/tensor-core';
+import { assertMaskDType, causalKeep, fmtShape, pad, ShapeError, toAdditiveMask } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import { causalKeep, toAdditive } from '../util.js';
 
 const OP = 'MultiheadAttention.forward';
 
@@ -22,9 +21,7 @@ export interface MaskInputs {
 }
 
 function assertDType(name: string, mask: Tensor): void {
-  if (mask.dtype !== 'bool' && mask.dtype !== 'float32') {
-    throw new DTypeError(`${OP}: ${name} must be bool (true = masked out) or float32 (added to the scores), got ${mask.dtype}`);
-  }
+  assertMaskDType(OP, name, mask, { bool: 'true = masked out', float32: 'added to the scores' });
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
@@ -34,23 +31,23 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** attnMask → additive [1, 1, L, S] or [N, H, L, S]. Accepts (L, S) and (N·H, L, S). */
 function attentionMask(m: MaskInputs): Tensor | null {
   const { attnMask, N, H, L, S } = m;
-  if (!attnMask) return m.isCausal ? toAdditive(causalKeep(L, S), false).reshape([1, 1, L, S]) : null;
+  if (!attnMask) return m.isCausal ? toAdditiveMask(causalKeep(L, S)).reshape([1, 1, L, S]) : null;
   assertDType('attnMask', attnMask);
   if (attnMask.ndim === 2) {
     if (!sameShape(attnMask.shape, [L, S])) throw new ShapeError(`${OP}: a 2-d attnMask must be [L, S] = ${fmtShape([L, S])}, got ${fmtShape(attnMask.shape)}`);
-    return toAdditive(attnMask, true).reshape([1, 1, L, S]);
+    return toAdditiveMask({ masked: attnMask }).reshape([1, 1, L, S]);
   }
   if (attnMask.ndim === 3) {
     const expected = [N * H, L, S];
     const legend = m.batched ? '[N·H, L, S]' : '[H, L, S]';
     if (!sameShape(attnMask.shape, expected)) throw new ShapeError(`${OP}: a 3-d attnMask must be ${legend} = ${fmtShape(expected)}, got ${fmtShape(attnMask.shape)}`);
-    return toAdditive(attnMask, true).reshape([N, H, L, S]);
+    return toAdditiveMask({ masked: attnMask }).reshape([N, H, L, S]);
   }
   throw new ShapeError(`${OP}: attnMask must be 2-d [L, S] = ${fmtShape([L, S])} or 3-d [N·H, L, S] = ${fmtShape([N * H, L, S])}, got ${fmtShape(attnMask.shape)}`);
 }
 
 /** keyPaddingMask [N, S] (unbatched: [S]) → additive [N, 1, 1, S]. */
-function paddingMask(m: MaskInputs): Tensor | null {
+function keyPaddingToAdditive(m: MaskInputs): Tensor | null {
   const { keyPaddingMask, N, S } = m;
   if (!keyPaddingMask) return null;
   assertDType('keyPaddingMask', keyPaddingMask);
@@ -58,17 +55,27 @@ function paddingMask(m: MaskInputs): Tensor | null {
   if (!sameShape(keyPaddingMask.shape, expected)) {
     throw new ShapeError(`${OP}: keyPaddingMask must be ${m.batched ? '[N, S]' : '[S]'} = ${fmtShape(expected)}, got ${fmtShape(keyPaddingMask.shape)}`);
   }
-  return toAdditive(keyPaddingMask, true).reshape([N, 1, 1, S]);
+  return toAdditiveMask({ masked: keyPaddingMask }).reshape([N, 1, 1, S]);
+}
+
+/** What `mergeMasks` gives the attention core: an additive mask and whether causality is still to apply. */
+export interface MergedMasks {
+  /** Broadcasts to the scores [N, H, L, S + extraKeys]; null when nothing is masked by a tensor. */
+  mask: Tensor | null;
+  /** isCausal with no other mask and no appended keys: left to the attention core (the fused kernel's flag). */
+  causal: boolean;
 }
 
 /**
  * One additive mask broadcastable to the scores [N, H, L, S + extraKeys], or null. bool masks mean
  * `true` = masked out (PyTorch's convention for this module); float masks are added. The keys
  * the module appends (bias_k, zero_attn) get 0, i.e. stay visible, as PyTorch pads its masks.
+ * isCausal alone is returned as `causal: true` and no mask is built for it here.
  */
-export function mergeMasks(m: MaskInputs): Tensor | null {
-  const parts = [attentionMask(m), paddingMask(m)].filter((x): x is Tensor => x !== null);
-  if (parts.length === 0) return null;
+export function mergeMasks(m: MaskInputs): MergedMasks {
+  if (m.isCausal && !m.attnMask && !m.keyPaddingMask && m.extraKeys === 0) return { mask: null, causal: true };
+  const parts = [attentionMask(m), keyPaddingToAdditive(m)].filter((x): x is Tensor => x !== null);
+  if (parts.length === 0) return { mask: null, causal: false };
   const merged = parts.length === 2 ? parts[0]!.add(parts[1]!) : parts[0]!;
-  return m.extraKeys > 0 ? pad(merged, [0, m.extraKeys]) : merged;
+  return { mask: m.extraKeys > 0 ? pad(merged, [0, m.extraKeys]) : merged, causal: false };
 }

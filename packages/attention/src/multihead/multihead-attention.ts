@@ -1,9 +1,9 @@
 // MultiheadAttention: nn.MultiheadAttention's semantics, parameter names and initialisation,
 // and the attention weights of every head on request.
-import { cat, fmtShape, fusedAttention, ShapeError, ValueError, zeros } from '@qkv/tensor-core';
+import { cat, dims, fmtShape, ShapeError, ValueError, zeros } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { affine, init, Linear, Module, Parameter } from '@qkv/nn';
-import { attend, canFuse } from '../scaled-dot-product.js';
+import { attendFusedOrNot } from '../scaled-dot-product.js';
 import { mergeMasks } from './masks.js';
 
 const OP = 'MultiheadAttention.forward';
@@ -130,11 +130,11 @@ export class MultiheadAttention extends Module {
     const batched = this.checkInputs(query, key, value);
     const selfAttention = query === key && key === value;
     const [q0, k0, v0] = [query, key, value].map((x) => (!batched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose(0, 1))) as [Tensor, Tensor, Tensor];
-    const [N, L] = q0.shape as [number, number];
+    const [N, L] = dims(q0, 3, OP, 'N, L, E'); // batch-first, batched
     const S = k0.shape[1]!;
     const [H, D, E] = [this.numHeads, this.headDim, this.embedDim];
     const extraKeys = (this.biasK ? 1 : 0) + (this.addZeroAttn ? 1 : 0);
-    const mask = mergeMasks({ attnMask, keyPaddingMask, isCausal, batched, N, H, L, S, extraKeys });
+    const { mask, causal } = mergeMasks({ attnMask, keyPaddingMask, isCausal, batched, N, H, L, S, extraKeys });
 
     let [q, k, v] = this.project(q0, k0, v0, selfAttention); // [N, L, E], [N, S, E], [N, S, E]
     if (this.biasK && this.biasV) {
@@ -148,12 +148,8 @@ export class MultiheadAttention extends Module {
       v = cat([v, zeros([N, H, 1, D])], 2);
     }
     const dropoutP = this.training ? this.dropout : 0;
-    // isCausal alone: the kernel's causal flag (same top-left convention) skips the hidden key blocks
-    const causalOnly = isCausal && !attnMask && !keyPaddingMask && extraKeys === 0;
-    // without weights (and dropout on them) one fused kernel, which never forms the [N, H, L, S'] weights
-    const { output, weights } = !needWeights && canFuse(q, k, v, dropoutP)
-      ? { output: fusedAttention(q, k, v, causalOnly ? { causal: true, scale: 1 / Math.sqrt(D) } : { mask, scale: 1 / Math.sqrt(D) }), weights: null }
-      : attend(q, k, v, mask, 1 / Math.sqrt(D), dropoutP, this.generator); // [N, H, L, D], [N, H, L, S']
+    // [N, H, L, D], [N, H, L, S'] (null when fused: needWeights false and no dropout on the weights)
+    const { output, weights } = attendFusedOrNot(q, k, v, { mask, causal, scale: 1 / Math.sqrt(D), dropoutP, generator: this.generator, needWeights });
     const merged = output.permute(0, 2, 1, 3).reshape([N, L, E]); // [N, H, L, D] → [N, L, E]
     let out = this.outProj.forward(merged);
     out = !batched ? out.squeeze(0) : this.batchFirst ? out : out.transpose(0, 1);

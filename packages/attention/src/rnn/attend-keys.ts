@@ -1,7 +1,7 @@
 // What the RNN-decoder attentions share: input checks, the source mask, softmax and the context.
-import { DTypeError, fmtShape, ShapeError } from '@qkv/tensor-core';
+import { assertMaskDType, dims, fmtShape, ShapeError, toAdditiveMask } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import { batchedMatmul, toAdditive } from '../util.js';
+import { batchedMatmul } from '../util.js';
 
 /** Options of the RNN-decoder attentions' `forward`. */
 export interface SourceAttentionOptions {
@@ -38,14 +38,14 @@ export function checkSourceInputs(op: string, query: Tensor, keys: Tensor, value
  * Drops T again when the query was a single step.
  */
 export function attendToSource(op: string, scores: Tensor, values: Tensor, keyPaddingMask: Tensor | null | undefined, single: boolean): SourceAttentionResult {
-  const [N, , S] = scores.shape as [number, number, number];
+  const [N, , S] = dims(scores, 3, op, 'N, T, S');
   let masked = scores;
   if (keyPaddingMask) {
-    if (keyPaddingMask.dtype !== 'bool' && keyPaddingMask.dtype !== 'float32') throw new DTypeError(`${op}: keyPaddingMask must be bool (true = padding) or float32, got ${keyPaddingMask.dtype}`);
+    assertMaskDType(op, 'keyPaddingMask', keyPaddingMask, { bool: 'true = padding', float32: '' });
     if (keyPaddingMask.ndim !== 2 || keyPaddingMask.shape[0] !== N || keyPaddingMask.shape[1] !== S) {
       throw new ShapeError(`${op}: keyPaddingMask must be [N, S] = ${fmtShape([N, S])}, got ${fmtShape(keyPaddingMask.shape)}`);
     }
-    masked = scores.add(toAdditive(keyPaddingMask, true).unsqueeze(1)); // [N, T, S] + [N, 1, S]
+    masked = scores.add(toAdditiveMask({ masked: keyPaddingMask }).unsqueeze(1)); // [N, T, S] + [N, 1, S]
   }
   const weights = masked.softmax(-1); // [N, T, S]
   const context = batchedMatmul(weights, values); // [N, T, S]·[N, S, Dv] → [N, T, Dv]

@@ -3,7 +3,7 @@
 import type { GradFunc } from '../autograd/tape.js';
 import type { FusedKernel } from '../kernel-names.js';
 import { where } from '../ops/binary.js';
-import { arange } from '../ops/creation.js';
+import { causalKeep } from '../ops/mask.js';
 import { batchMatMul } from '../ops/matmul.js';
 import { sumToShape } from '../ops/util.js';
 import { sizeOf, trailingDims } from '../shape.js';
@@ -19,7 +19,7 @@ export const fusedGradients = {
     const [q3, k3, v3, dy3] = [q!.reshape([N, L, E]), k!.reshape([N, S, E]), v!.reshape([N, S, Ev]), dy.reshape([N, L, Ev])];
     let z = batchMatMul(q3, k3, false, true).mul(scale); // [N, L, S]
     if (mask) z = z.reshape([...batch, L, S]).add(mask).reshape([N, L, S]);
-    if (causal) z = where(arange(S).unsqueeze(0).le(arange(L).unsqueeze(1)), z, -Infinity); // key s ≤ query l
+    if (causal) z = where(causalKeep(L, S).keep, z, -Infinity); // key s ≤ query l
     const p = z.softmax(-1);
     const dv = needs[2] ? batchMatMul(p, dy3, true, false).reshape(v!.shape) : null;
     const dp = batchMatMul(dy3, v3, false, true); // [N, L, S]

@@ -2,9 +2,13 @@
 // the [..., L, S] weights as a tensor (a backend that fuses it keeps one block of scores at a time).
 import { runKernel } from '../engine.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { broadcastShapes, shapesEqual } from '../shape.js';
+import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { assertMaskBroadcasts, assertMaskDType } from './mask.js';
 import { assertTensor } from './util.js';
+
+// the mask helpers reach the package entry point beside the op that reads them
+export * from './mask.js';
 
 /** Options of `fusedAttention`. */
 export interface FusedAttentionOptions {
@@ -14,17 +18,6 @@ export interface FusedAttentionOptions {
   causal?: boolean;
   /** Score scale; default 1/√E. */
   scale?: number | null;
-}
-
-function assertMaskFits(op: string, mask: Tensor, scores: readonly number[]): void {
-  if (mask.dtype !== 'float32') throw new DTypeError(`${op}: mask must be float32 (added to the scores), got ${mask.dtype}; turn a bool mask into 0/−∞ first`);
-  let fits = mask.ndim <= scores.length;
-  try {
-    fits &&= shapesEqual(broadcastShapes(op, mask.shape, scores), scores);
-  } catch {
-    fits = false;
-  }
-  if (!fits) throw new ShapeError(`${op}: mask must broadcast to the scores [..., L, S] = ${fmtShape(scores)}, got ${fmtShape(mask.shape)}`);
 }
 
 /**
@@ -53,7 +46,8 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, options: FusedAt
   }
   if (mask) {
     assertTensor(op, 'mask', mask);
-    assertMaskFits(op, mask, [...batch, L, S]);
+    assertMaskDType(op, 'mask', mask, { float32: 'added to the scores' }, 'turn a bool mask into 0/−∞ first');
+    assertMaskBroadcasts(op, 'mask', mask, [...batch, L, S], 'the scores [..., L, S]');
   }
   const s = scale ?? 1 / Math.sqrt(E);
   if (!Number.isFinite(s)) throw new ValueError(`${op}: scale must be a finite number, got ${s}`);

@@ -1,4 +1,5 @@
 // Greedy decoding: the most likely next token, every step.
+import { dims } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { runDecode } from './loop.js';
 import type { DecodeOptions, DecodeStepper } from './stepper.js';
@@ -12,7 +13,7 @@ import type { DecodeOptions, DecodeStepper } from './stepper.js';
  */
 export function greedyDecode<S>(stepper: DecodeStepper<S>, options: DecodeOptions): Tensor {
   return runDecode('greedyDecode', stepper, options, (logits) => {
-    const [N, V] = logits.shape as [number, number];
+    const [N, V] = dims(logits, 2, 'greedyDecode', 'N, V');
     const values = logits.dataSync();
     return Array.from({ length: N }, (_, n) => {
       let best = 0;

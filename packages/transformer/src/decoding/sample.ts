@@ -1,5 +1,5 @@
 // Sampling: temperature, top-k and nucleus (top-p) filtering, drawn from a seeded generator.
-import { Generator, ValueError } from '@qkv/tensor-core';
+import { dims, Generator, ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { runDecode } from './loop.js';
 import type { DecodeOptions, DecodeStepper } from './stepper.js';
@@ -81,7 +81,7 @@ export function sample<S>(stepper: DecodeStepper<S>, options: SampleOptions): Te
   checkSampleOptions(options);
   const g = options.generator ?? new Generator(options.seed ?? 0);
   return runDecode('sample', stepper, options, (logits) => {
-    const [N, V] = logits.shape as [number, number];
+    const [N, V] = dims(logits, 2, 'sample', 'N, V');
     const values = logits.dataSync();
     return Array.from({ length: N }, (_, n) => draw(filteredProbabilities(values.subarray(n * V, (n + 1) * V), options), g.next()));
   });

@@ -1,7 +1,7 @@
 // TransformerDecoder: a stack of decoder layers and an optional final LayerNorm (`nn.TransformerDecoder`).
 import { Module, ModuleList } from '@qkv/nn';
 import type { LayerNorm } from '@qkv/nn';
-import { fmtShape, ShapeError, ValueError } from '@qkv/tensor-core';
+import { dims, fmtShape, ShapeError, ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { DecoderLayerForwardOptions, TransformerDecoderLayer } from './decoder-layer.js';
 import { decoderStepMasks } from './kv-cache.js';
@@ -51,7 +51,8 @@ export class TransformerDecoder extends Module {
     if (cache.length !== this.numLayers) throw new ValueError(`${op}: cache must hold one entry per layer (${this.numLayers}), got ${cache.length}`);
     const first = this.layers.get(0);
     assertSequence(op, 'tgt', tgt, first.dModel, first.options.batchFirst);
-    const [N, T] = (first.options.batchFirst ? tgt.shape : [tgt.shape[1], tgt.shape[0]]) as [number, number];
+    const [d0, d1] = dims(tgt, 3, op, first.options.batchFirst ? 'N, T, E' : 'T, N, E');
+    const [N, T] = first.options.batchFirst ? [d0, d1] : [d1, d0];
     const rows = cache[0]!.cross.key.shape[0];
     if (rows !== N) throw new ShapeError(`${op}: tgt must have the cache's ${rows} rows, got tgt ${fmtShape(tgt.shape)}`);
     const t = cache[0]!.self?.key.shape[2] ?? 0; // positions already cached

@@ -5,7 +5,7 @@
 import { scaledDotProductAttention } from '@qkv/attention';
 import type { MultiheadAttention } from '@qkv/attention';
 import { affine } from '@qkv/nn';
-import { arange, ValueError, zeros } from '@qkv/tensor-core';
+import { causalKeep, dims, toAdditiveMask, ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 
 /** The keys and values of one attention, split into heads: each [N, H, len, D]. */
@@ -36,22 +36,20 @@ export interface DecoderStepMasks {
  * follow MultiheadAttention (bool `true` = padding, float added).
  */
 export function decoderStepMasks(t: number, T: number, tgtKeyPaddingMask: Tensor | null, memoryKeyPaddingMask: Tensor | null): DecoderStepMasks {
-  const later = arange(t + T).unsqueeze(0).gt(arange(t, t + T).unsqueeze(1)); // [T, t + T], true = key after the query
-  const causal = zeros([T, t + T]).maskedFill(later, -Infinity);
+  const causal = toAdditiveMask(causalKeep(T, t + T, t)); // [T, t + T], −∞ where the key comes after the query
   const self = tgtKeyPaddingMask ? keyMask(tgtKeyPaddingMask).add(causal) : causal.reshape([1, 1, T, t + T]);
   return { self, cross: memoryKeyPaddingMask ? keyMask(memoryKeyPaddingMask) : null };
 }
 
 /** A key padding mask [N, len] → additive [N, 1, 1, len]. */
 function keyMask(keyPaddingMask: Tensor): Tensor {
-  const [N, len] = keyPaddingMask.shape as [number, number];
-  const additive = keyPaddingMask.dtype === 'bool' ? zeros([N, len]).maskedFill(keyPaddingMask, -Infinity) : keyPaddingMask;
-  return additive.reshape([N, 1, 1, len]);
+  const [N, len] = dims(keyPaddingMask, 2, 'decoderStepMasks', 'N, len');
+  return toAdditiveMask({ masked: keyPaddingMask }).reshape([N, 1, 1, len]);
 }
 
 /** [N, len, E] → [N, H, len, D] */
 function heads(mha: MultiheadAttention, x: Tensor): Tensor {
-  const [N, len] = x.shape as [number, number];
+  const [N, len] = dims(x, 3, 'TransformerDecoderLayer', 'N, len, E');
   return x.reshape([N, len, mha.numHeads, mha.headDim]).permute(0, 2, 1, 3);
 }
 
@@ -100,7 +98,7 @@ export function projectMemory(mha: MultiheadAttention, memory: Tensor): KeyValue
  * q [N, H, T, D] · key/value [N, H, S, D] · mask broadcasting to [N, H, T, S] → [N, T, E]
  */
 export function attendCached(mha: MultiheadAttention, q: Tensor, { key, value }: KeyValue, mask: Tensor | null): Tensor {
-  const [N, H, T, D] = q.shape as [number, number, number, number];
+  const [N, H, T, D] = dims(q, 4, 'TransformerDecoderLayer.forwardWithCache', 'N, H, T, D');
   const { output } = scaledDotProductAttention(q, key, value, { attnMask: mask, dropoutP: mha.training ? mha.dropout : 0, generator: mha.generator }); // [N, H, T, D]
   return mha.outProj.forward(output.permute(0, 2, 1, 3).reshape([N, T, H * D])); // [N, H, T, D] → [N, T, E]
 }

@@ -2,7 +2,7 @@
 // parameter names), with a KV cache for generation and every layer's attention weights on request.
 import { scaledDotProductAttention } from '@qkv/attention';
 import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, init } from '@qkv/nn';
-import { arange, cat, DTypeError, noGrad, ShapeError, tensor, ValueError, fmtShape } from '@qkv/tensor-core';
+import { arange, cat, causalKeep, dims, DTypeError, noGrad, ShapeError, tensor, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { greedyDecode } from '../decoding/greedy.js';
 import { sample } from '../decoding/sample.js';
@@ -82,7 +82,7 @@ export class CausalSelfAttention extends Module {
    * (when no attention dropout applies).
    */
   override forward(x: Tensor, past: LayerCache | null = null, needWeights = true): { y: Tensor; cache: LayerCache; weights: Tensor | null } {
-    const [B, T, E] = x.shape as [number, number, number];
+    const [B, T, E] = dims(x, 3, 'CausalSelfAttention.forward', 'B, T, E');
     const H = this.nHead;
     const heads = (t: Tensor) => t.view(B, T, H, E / H).transpose(1, 2); // [B, T, E] → [B, H, T, D]
     const [q0, k0, vNew] = this.cAttn.forward(x).split(E, 2).map(heads) as [Tensor, Tensor, Tensor];
@@ -91,7 +91,7 @@ export class CausalSelfAttention extends Module {
     const [q, kNew] = [rotate(q0), rotate(k0)];
     const k = past ? cat([past.k, kNew], 2) : kNew; // [B, H, t + T, D]
     const v = past ? cat([past.v, vNew], 2) : vNew;
-    const keep = arange(t + T).unsqueeze(0).le(arange(t, t + T).unsqueeze(1)); // [T, t + T], true = may attend (key j ≤ query position)
+    const { keep } = causalKeep(T, t + T, t); // [T, t + T], true = may attend (key j ≤ query position t + i)
     const { output, weights } = scaledDotProductAttention(q, k, v, {
       attnMask: keep,
       dropoutP: this.training ? this.attnDropout.p : 0,
