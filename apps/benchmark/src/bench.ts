@@ -13,18 +13,44 @@ import { markdownTable, memoryRows, suiteChart, suiteRows } from './report.js';
 import { suites } from './suites/index.js';
 import type { Suite } from './suites/index.js';
 
-const { values: v } = parseArgs({
-  options: {
-    suite: { type: 'string', multiple: true },
-    backend: { type: 'string', multiple: true },
-    threads: { type: 'string' },
-    quick: { type: 'boolean' },
-    json: { type: 'string' },
-    out: { type: 'string' },
-    'in-process': { type: 'boolean' },
-    child: { type: 'string' }, // internal: run the one --suite and write its result to this file
-  },
-});
+const USAGE = `usage: node dist/bench.js [options]   (pnpm bench [options])
+
+  --suite <name>      run this suite (repeatable); suites: ${suites.map((s) => s.name).join(', ')}
+  --backend <name>    qkv backends to measure (repeatable; default cpu and wasm)
+  --threads <n>       wasm threads (default min(2, cores))
+  --quick             tiny sizes: check every answer, no meaningful timings
+  --json <file>       also write the results as JSON
+  --out <dir>         write SVG charts and a markdown summary
+  --in-process        run the suites in this process (no per-suite peak memory)
+  -h, --help          this text`;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        suite: { type: 'string', multiple: true },
+        backend: { type: 'string', multiple: true },
+        threads: { type: 'string' },
+        quick: { type: 'boolean' },
+        json: { type: 'string' },
+        out: { type: 'string' },
+        'in-process': { type: 'boolean' },
+        child: { type: 'string' }, // internal: run the one --suite and write its result to this file
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    // an unknown flag or a missing value: one line and the usage, not a stack
+    console.error(`bench: ${(err as Error).message.split('\n')[0]}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values: v } = parseCommandLine();
+if (v.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const ctx: BenchContext = {
   quick: v.quick ?? false,

@@ -96,3 +96,29 @@ describe('torch peer', () => {
     }
   }, 60_000);
 });
+
+describe('bench.js command line', () => {
+  const dist = resolve(import.meta.dirname, '../dist/bench.js');
+  const runBench = (...args: string[]) => {
+    try {
+      return { stdout: execFileSync(process.execPath, [dist, ...args], { encoding: 'utf8', stdio: 'pipe' }), stderr: '', code: 0 };
+    } catch (err) {
+      const e = err as { stdout: string; stderr: string; status: number };
+      return { stdout: e.stdout, stderr: e.stderr, code: e.status };
+    }
+  };
+  it('prints its usage for --help and -h, with exit code 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = runBench(flag);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^usage: node dist\/bench\.js/);
+      expect(r.stdout).toMatch(/--suite <name>/);
+    }
+  });
+  it('refuses an unknown flag with one line and the usage (exit 2), not ERR_PARSE_ARGS_UNKNOWN_OPTION with a stack', () => {
+    const r = runBench('--frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^bench: Unknown option '--frobnicate'/);
+    expect(r.stderr).not.toMatch(/ERR_PARSE_ARGS|\n\s+at /);
+  });
+});

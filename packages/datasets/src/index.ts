@@ -16,7 +16,7 @@ export { dataPackageDir, type PackageResolver } from './core/package-dir.js';
 export type { TextPair } from './core/types.js';
 // CMUdict (grapheme-to-phoneme).
 export { ARPABET_PHONEMES, ARPABET_VOWELS, isPhoneme, stripStress } from './cmudict/phonemes.js';
-export { parseCmudict, isPlainWord, type CmudictEntry, type ParseCmudictOptions } from './cmudict/parse.js';
+export { parseCmudict, isPlainWord, CMUDICT_LIMITS, type CmudictEntry, type ParseCmudictOptions } from './cmudict/parse.js';
 export { normalizeWord, type NormalizeWordOptions } from './cmudict/word.js';
 export { loadCmudict, cmudictFromEntries, CMUDICT_PACKAGE, type Cmudict } from './cmudict/load.js';
 export { g2pPairs, g2pReferences, type G2PPairsOptions } from './cmudict/pairs.js';
@@ -29,10 +29,11 @@ export {
   messagePart,
   SPAM_ASSASSIN_PACKAGE,
   SPAM_GROUPS,
+  SPAM_LIMITS,
   type SpamMessage,
   type MessagePart,
 } from './spam/load.js';
-export { parseBrownCategories, parseBrownFile, brownText, type BrownDocument } from './brown/parse.js';
+export { parseBrownCategories, parseBrownFile, brownText, BROWN_LIMITS, type BrownDocument } from './brown/parse.js';
 export { loadBrown, BROWN_PACKAGE } from './brown/load.js';
 // Batching.
 export { batchOrder, type BatchOrderOptions } from './batching/order.js';

@@ -231,11 +231,12 @@ export class Module {
   loadStateDict(stateDict: Readonly<Record<string, Tensor>>, options: { strict?: boolean } = {}): LoadResult {
     const { strict = true } = options;
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    // own keys only: a file's tensor named 'constructor' or '__proto__' is unexpected, not inherited
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(stateDict, k));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !Object.hasOwn(own, k));
     const problems: string[] = [];
     for (const [key, target] of Object.entries(own)) {
-      const value = stateDict[key];
+      const value = Object.hasOwn(stateDict, key) ? stateDict[key] : undefined;
       if (value && !sameShape(value.shape, target.shape)) {
         problems.push(`size mismatch for ${key}: expected ${fmtShape(target.shape)}, got ${fmtShape(value.shape)}`);
       }
@@ -250,7 +251,7 @@ export class Module {
     }
     noGrad(() => {
       for (const [key, target] of Object.entries(own)) {
-        const value = stateDict[key];
+        const value = Object.hasOwn(stateDict, key) ? stateDict[key] : undefined;
         if (!value || value === target) continue;
         if (value.dtype === target.dtype) target.assign(value);
         else {

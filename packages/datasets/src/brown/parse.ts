@@ -1,4 +1,7 @@
-import { datasetError } from '../core/errors.js';
+import { checkText, datasetError } from '../core/errors.js';
+
+/** Longest file accepted (the corpus's longest text is about 60 kB; cats.txt about 10 kB). */
+export const BROWN_LIMITS = Object.freeze({ fileLength: 10_000_000 });
 
 /** One text of the Brown corpus as tagged sentences. */
 export interface BrownDocument {
@@ -17,11 +20,14 @@ export interface BrownDocument {
  * @example parseBrownCategories('ca01 news\nca02 news').get('ca02') // 'news'
  */
 export function parseBrownCategories(text: string): Map<string, string> {
+  const fn = 'parseBrownCategories';
+  checkText(fn, 'cats.txt', text, BROWN_LIMITS.fileLength);
   const categories = new Map<string, string>();
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     if (line.trim() === '') continue;
     const match = /^(c[a-r]\d\d)\s+(\S+)$/.exec(line.trim());
-    if (match === null) throw datasetError('parseBrownCategories', `line ${i + 1} to be "<file id> <category>" like "ca01 news"`, line);
+    if (match === null) throw datasetError(fn, `line ${i + 1} to be "<file id> <category>" like "ca01 news"`, line);
+    if (categories.has(match[1]!)) throw datasetError(fn, `each file id once (line ${i + 1})`, match[1]);
     categories.set(match[1]!, match[2]!);
   }
   return categories;
@@ -32,6 +38,9 @@ export function parseBrownCategories(text: string): Map<string, string> {
  * @example parseBrownFile('\tThe/at jury/nn ./.\n', 'ca01', 'news').sentences // [['The', 'jury', '.']]
  */
 export function parseBrownFile(text: string, id: string, category: string): BrownDocument {
+  checkText('parseBrownFile', 'id', id, 64);
+  checkText('parseBrownFile', 'category', category, 64);
+  checkText('parseBrownFile', `the text of ${id}`, text, BROWN_LIMITS.fileLength);
   const doc: BrownDocument = { id, category, sentences: [], tags: [] };
   for (const [i, line] of text.split(/\r?\n/).entries()) {
     const tokens = line.trim().split(/\s+/).filter((t) => t !== '');

@@ -27,3 +27,9 @@ export function checkInteger(fn: string, name: string, value: number, min: numbe
     throw datasetError(fn, `${name} to be an integer ${range}`, value);
   }
 }
+
+/** Throws unless `value` is a string of at most `maxLength` UTF-16 units (bounds the work a file can cause). */
+export function checkText(fn: string, name: string, value: unknown, maxLength: number): asserts value is string {
+  if (typeof value !== 'string') throw datasetError(fn, `${name} to be a string`, value);
+  if (value.length > maxLength) throw datasetError(fn, `${name} of at most ${maxLength.toLocaleString('en-US')} characters`, `${value.length.toLocaleString('en-US')} characters`);
+}

@@ -32,10 +32,15 @@ async function defaultResolver(): Promise<PackageResolver> {
   return (specifier) => require.resolve(specifier);
 }
 
+/** Largest data file read (the largest shipped one, CMUdict's dict.json, is about 4 MB). */
+export const MAX_DATA_FILE_BYTES = 256_000_000;
+
 /** Reads a UTF-8 file of a data package, naming the file and package when it cannot. */
 export async function readDataFile(path: string, fn: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile, stat } = await import('node:fs/promises');
   try {
+    const { size } = await stat(path);
+    if (size > MAX_DATA_FILE_BYTES) throw new Error(`a file of ${size} bytes, over the ${MAX_DATA_FILE_BYTES}-byte limit`);
     return await readFile(path, 'utf8');
   } catch (error) {
     throw new DatasetError(`${fn}: expected a readable data file at ${path}, got ${(error as Error).message}`);

@@ -8,6 +8,8 @@ export const MNIST_PACKAGE = 'mnist';
 /** Side of an MNIST image in pixels. */
 export const MNIST_SIZE = 28;
 const PIXELS = MNIST_SIZE * MNIST_SIZE;
+/** Images per digit file accepted (the package has about 1,000; MNIST's full training set about 7,000). */
+const MAX_PIXELS_PER_DIGIT = 100_000 * PIXELS;
 
 /** N images of 28×28 grey values in [0, 1] and their digit labels. */
 export interface ImageSet {
@@ -29,10 +31,12 @@ export type Mnist = Record<keyof Splits<never>, ImageSet>;
  */
 export function parseMnistDigits(files: readonly unknown[]): ImageSet {
   const fn = 'parseMnistDigits';
+  if (!Array.isArray(files)) throw datasetError(fn, 'an array of 10 digit files (0…9)', files);
   if (files.length !== 10) throw datasetError(fn, '10 digit files (0…9)', files.length);
-  const arrays = files.map((file, digit) => {
-    const data = (file as { data?: unknown } | null)?.data;
+  const arrays = files.map((file: unknown, digit) => {
+    const data = file !== null && typeof file === 'object' && Object.hasOwn(file, 'data') ? (file as { data: unknown }).data : undefined;
     if (!Array.isArray(data)) throw datasetError(fn, `digit file ${digit} to be { data: number[] }`, file);
+    if (data.length > MAX_PIXELS_PER_DIGIT) throw datasetError(fn, `at most ${MAX_PIXELS_PER_DIGIT / PIXELS} images in digit file ${digit}`, `${data.length / PIXELS}`);
     if (data.length === 0 || data.length % PIXELS !== 0) throw datasetError(fn, `digit ${digit}'s data length to be a positive multiple of 784`, data.length);
     return data as unknown[];
   });

@@ -1,4 +1,4 @@
-import { datasetError } from '../core/errors.js';
+import { checkText, datasetError } from '../core/errors.js';
 import type { LoadOptions } from '../core/load-options.js';
 import { dataPackageDir, readDataJson } from '../core/package-dir.js';
 import { splitStratified, type Splits } from '../core/split.js';
@@ -23,6 +23,10 @@ export interface SpamMessage {
 
 /** Which part of each e-mail becomes `text`. */
 export type MessagePart = 'message' | 'body' | 'subject+body';
+const PARTS: readonly string[] = ['message', 'body', 'subject+body'];
+
+/** Longest e-mail accepted (the corpus's longest is under 1 MB) and longest message id. */
+export const SPAM_LIMITS = Object.freeze({ textLength: 10_000_000, idLength: 64 });
 
 /**
  * Validates one record of the package (`{ id, group, checksum, text }`) and labels it.
@@ -34,6 +38,9 @@ export function parseSpamRecord(record: unknown, part: MessagePart = 'subject+bo
   if (r === null || typeof r !== 'object' || typeof r.id !== 'string' || typeof r.group !== 'string' || typeof r.text !== 'string') {
     throw datasetError(fn, 'a record { id: string, group: string, text: string }', record);
   }
+  if (!PARTS.includes(part)) throw datasetError(fn, `part to be one of ${PARTS.join(', ')}`, part);
+  if (r.id === '' || r.id.length > SPAM_LIMITS.idLength) throw datasetError(fn, `an id of 1 to ${SPAM_LIMITS.idLength} characters`, r.id);
+  checkText(fn, 'text', r.text, SPAM_LIMITS.textLength);
   if (!SPAM_GROUPS.includes(r.group)) throw datasetError(fn, `group to be one of ${SPAM_GROUPS.join(', ')}`, r.group);
   return { id: r.id, group: r.group, text: messagePart(r.text, part), label: r.group.startsWith('spam') ? 1 : 0 };
 }

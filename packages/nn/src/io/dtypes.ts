@@ -4,11 +4,22 @@ import type { DType, TypedArray } from '@qkv/tensor-core';
 /** The safetensors dtypes qkv reads. F16, BF16 and F64 become float32; I64, I16, I8, U8 become int32. */
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
-/** Bytes per element of each readable dtype. */
-export const itemSize: Record<SafetensorsDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+/** Bytes per element of each readable dtype (a null-prototype object: `'toString'` is no dtype). */
+export const itemSize: Readonly<Record<SafetensorsDType, number>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<SafetensorsDType, number>, { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 }),
+);
+
+/**
+ * Whether a header's dtype string is one qkv reads (an own key of `itemSize`, so prototype keys
+ * such as `'constructor'` are not).
+ * @example isSafetensorsDType('BF16') // true; isSafetensorsDType('__proto__') // false
+ */
+export function isSafetensorsDType(d: string): d is SafetensorsDType {
+  return Object.hasOwn(itemSize, d);
+}
 
 /** Dtypes of the format that qkv knowingly does not read (so the error can say "unsupported", not "unknown"). */
-export const unsupported = new Set(['U16', 'U32', 'U64', 'F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2', 'C64']);
+export const unsupported: ReadonlySet<string> = new Set(['U16', 'U32', 'U64', 'F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2', 'C64']);
 
 /** The tensor dtype a safetensors dtype loads as. */
 export function loadedDType(d: SafetensorsDType): DType {

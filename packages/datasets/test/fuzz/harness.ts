@@ -1,0 +1,59 @@
+// The fuzz harness of the file readers: runs a reader on many mutated files, each under a time
+// limit (node:vm's timeout interrupts even a synchronous endless loop), and counts what happened.
+// The same harness as @qkv/nn's test/fuzz/harness.ts (packages may not import each other's tests).
+import { Script } from 'node:vm';
+
+/** What a fuzz run saw. A reader passes when `crashes` and `hangs` are 0. */
+export interface FuzzCounts {
+  reader: string;
+  cases: number;
+  /** Files the reader accepted. */
+  accepted: number;
+  /** Files the reader refused with the package's own error class. */
+  rejected: number;
+  /** Any other throw: a raw TypeError / SyntaxError / RangeError, or another class. */
+  crashes: number;
+  /** Cases that ran past the per-case time limit. */
+  hangs: number;
+  /** The first few crashes and hangs, to reproduce them. */
+  examples: string[];
+}
+
+const runner = new Script('run()');
+
+/**
+ * Runs `read` on each input with a per-case time limit and sorts the outcomes.
+ * @example fuzzReader('parseCmudict', inputs, (d) => parseCmudict(d), (e) => e instanceof DatasetError, { timeoutMs: 2000 })
+ */
+export function fuzzReader<T>(
+  reader: string,
+  inputs: Iterable<T>,
+  read: (input: T) => void,
+  isOwnError: (err: unknown) => boolean,
+  options: { timeoutMs: number; describe?: (input: T) => string },
+): FuzzCounts {
+  const counts: FuzzCounts = { reader, cases: 0, accepted: 0, rejected: 0, crashes: 0, hangs: 0, examples: [] };
+  for (const input of inputs) {
+    counts.cases++;
+    try {
+      runner.runInNewContext({ run: () => read(input) }, { timeout: options.timeoutMs });
+      counts.accepted++;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        counts.hangs++;
+        if (counts.examples.length < 5) counts.examples.push(`hang on ${options.describe?.(input) ?? String(input).slice(0, 200)}`);
+      } else if (isOwnError(err)) {
+        counts.rejected++;
+      } else {
+        counts.crashes++;
+        if (counts.examples.length < 5) counts.examples.push(`${(err as Error).name}: ${(err as Error).message?.slice(0, 200)} on ${options.describe?.(input) ?? String(input).slice(0, 200)}`);
+      }
+    }
+  }
+  return counts;
+}
+
+/** One line per reader for the README: `safetensors.load: 10000 cases, 123 accepted, …`. */
+export function formatCounts(c: FuzzCounts): string {
+  return `${c.reader}: ${c.cases} cases · ${c.accepted} accepted · ${c.rejected} refused with the package's error · ${c.crashes} crashes · ${c.hangs} hangs`;
+}
