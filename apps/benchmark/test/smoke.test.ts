@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkClose, median } from '../src/harness.js';
 import { fromBase64, startTorchPeer, toBase64, TORCH_INSTALL } from '../src/peers/torch.js';
+import { markdownTable } from '../src/report.js';
+
 
 /** Whether Debian's python3 here can import torch (then the suites must have PyTorch rows). */
 function hasTorch(): boolean {
@@ -17,7 +19,6 @@ function hasTorch(): boolean {
     return false;
   }
 }
-import { markdownTable } from '../src/report.js';
 
 describe('harness', () => {
   it('median of odd and even lists', () => {
