@@ -5,7 +5,8 @@
 //             condition, no `workspace:` range, no placeholder repository, keywords, and engines
 //             that admit only Node versions where `require()` of ESM works (≥ 20.19)
 //   install   `npm install` into an empty ESM project with only its own @qkv dependencies (tarballs)
-//   import    every export path imports in ESM and require()s from CommonJS
+//   import    every export path imports in ESM and require()s from CommonJS; CommonJS TypeScript
+//             with "module": "nodenext" compiles and runs (the README's ESM-only note)
 //   types     typecheck an import of every export path with moduleResolution node16 and bundler
 //   attw      @arethetypeswrong/cli on the tarball (ESM-only profile), and publint on it
 //   bundle    esbuild, Rollup and Vite bundle every browser entry with their plain configuration
@@ -52,7 +53,8 @@ async function check(name, fn) {
     const detail = await fn();
     record(name, true, typeof detail === 'string' ? detail : '');
   } catch (error) {
-    record(name, false, String(error.stderr || error.stdout || error.message || error).trim().split('\n').slice(0, 25).join('\n    '));
+    const why = error.killed ? `killed after its time limit (${error.signal})` : String(error.stderr || error.stdout || error.message || error);
+    record(name, false, why.trim().split('\n').slice(0, 25).join('\n    '));
   }
 }
 const sh = (cmd, argv, cwd, timeout = 300_000) => run(cmd, argv, { cwd, timeout, maxBuffer: 64 << 20, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
@@ -187,6 +189,13 @@ async function checkPackage({ pkg, short }, tarballs, manifests, budgets) {
     writeFileSync(join(dir, 'require.cjs'), specs.map((s) => `if (Object.keys(require('${s}')).length === 0) throw new Error('${s}: no exports');`).join('\n') + '\n');
     await sh(process.execPath, ['import.mjs'], dir);
     await sh(process.execPath, ['require.cjs'], dir);
+  });
+
+  await check(`${name} from CommonJS TypeScript ("module": "nodenext"): compiles and runs`, async () => {
+    writeFileSync(join(dir, 'cjs.cts'), `import * as m from '${name}';\nif (Object.keys(m).length === 0) throw new Error('${name}: no exports');\n`);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    await sh(process.execPath, [tsc, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--strict', '--outDir', 'cjs-out', 'cjs.cts'], dir);
+    await sh(process.execPath, [join('cjs-out', 'cjs.cjs')], dir);
   });
 
   writeFileSync(join(dir, 'check.ts'), paths.map((p, i) => `import * as m${i} from '${specifierOf(name, p)}';\nexport const e${i}: object = m${i};`).join('\n') + '\n');
