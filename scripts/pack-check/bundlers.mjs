@@ -3,6 +3,7 @@
 // minimal setup every Rollup user has) and Vite (an index.html app, no config file). A warning that
 // means "this will not work in a browser" (an unresolved import, a Node built-in externalised) fails.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import commonjs from '@rollup/plugin-commonjs';
@@ -35,7 +36,7 @@ export async function bundleEsbuild(entry, platform) {
 /** Rollup warnings that mean the bundle would break in a browser. */
 const FATAL_ROLLUP = new Set(['UNRESOLVED_IMPORT', 'MISSING_EXPORT', 'MISSING_GLOBAL_NAME', 'MISSING_NODE_BUILTINS']);
 
-/** Rollup with node-resolve (browser field and condition) and commonjs; throws on a fatal warning. */
+/** Rollup with node-resolve (browser field and condition) and commonjs; throws on a fatal warning or a Node built-in left in. */
 export async function bundleRollup(entry) {
   const fatal = [];
   const bundle = await rollup({
@@ -46,7 +47,10 @@ export async function bundleRollup(entry) {
     },
   });
   try {
-    await bundle.generate({ format: 'es', inlineDynamicImports: true });
+    // node-resolve leaves Node built-ins external without a word: a browser bundle must not import one
+    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+    const builtins = output.flatMap((chunk) => [...(chunk.imports ?? []), ...(chunk.dynamicImports ?? [])]).filter((id) => id.startsWith('node:') || builtinModules.includes(id));
+    if (builtins.length > 0) fatal.push(`the browser bundle still imports Node built-ins: ${[...new Set(builtins)].join(', ')}`);
   } finally {
     await bundle.close();
   }
