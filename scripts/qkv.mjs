@@ -2,9 +2,10 @@
 // The README's two commands run through here, so they work on a machine that has only Node ≥ 20
 // and npm: it installs the pinned pnpm if needed, installs the workspace, then runs the job.
 //   npm run demo   → build and serve the demo
-//   npm test       → build, typecheck, lint, publint and every test, then one summary line
+//   npm test       → build, typecheck, lint, publint and every test, then the packed packages
+//                    installed alone (scripts/pack-check.mjs), then one summary line
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,11 +32,17 @@ function ensurePnpm() {
   run('npm', ['install', '--global', `pnpm@${pinned}`]);
 }
 
-/** Sums the JSON reports vitest wrote under each package's artifacts/ folder. */
+/** Sums the JSON reports vitest wrote under each package's artifacts/ folder, and pack-check's. */
 function summarise() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const packCheck = join(root, 'artifacts', 'pack-check.json');
+  if (existsSync(packCheck)) {
+    const report = JSON.parse(readFileSync(packCheck, 'utf8'));
+    passed += report.numPassedTests ?? 0;
+    failed += report.numFailedTests ?? 0;
+  }
   for (const group of ['packages', 'apps']) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
@@ -55,9 +62,12 @@ const job = process.argv[2];
 ensurePnpm();
 run('pnpm', ['install', '--frozen-lockfile']);
 if (job === 'test') {
+  rmSync(join(root, 'artifacts', 'pack-check.json'), { force: true });
   const r = spawnSync('pnpm', ['turbo', 'run', 'build', 'typecheck', 'lint', 'publint', 'test', '--output-logs=errors-only', '--concurrency=2', '--continue'], { cwd: root, stdio: 'inherit' });
+  // the tarballs as users get them: install alone, types, bundlers, size budgets, README examples, changesets
+  const packs = spawnSync(process.execPath, [join(root, 'scripts', 'pack-check.mjs')], { cwd: root, stdio: 'inherit' });
   summarise();
-  process.exit(r.status ?? 1);
+  process.exit((r.status ?? 1) || (packs.status ?? 1));
 } else if (job === 'demo') {
   run('pnpm', ['turbo', 'run', 'build', '--output-logs=errors-only']); // builds the demo too
   await import('./serve-demo.mjs'); // in this process, so a signal that stops it stops vite too

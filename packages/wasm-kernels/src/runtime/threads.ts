@@ -31,7 +31,8 @@ function isNode(): boolean {
 
 async function spawn(): Promise<{ worker: AnyWorker; ready: Promise<void> }> {
   if (isNode()) {
-    const { Worker } = await import('node:worker_threads');
+    // getBuiltinModule, not import(): browser bundlers must not see a Node built-in in the published build
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const worker = new Worker(workerSource, { eval: true });
     worker.unref();
     const ready = new Promise<void>((resolve, reject) => {
