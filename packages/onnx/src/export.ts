@@ -8,6 +8,7 @@ import { GraphBuilder } from './graph/builder.js';
 import type { OnnxGraph, OnnxValueInfo } from './graph/builder.js';
 import { OnnxExportError } from './graph/errors.js';
 import { exportGPT } from './models/gpt.js';
+import { layerExporters } from './models/layers.js';
 import type { ExportOnnxOptions, ModelExporter, ResolvedOptions } from './models/options.js';
 import { encodeModel } from './proto/codec.js';
 
@@ -16,6 +17,7 @@ type Constructor = abstract new (...args: never[]) => Module;
 /** Module classes the exporter knows, most specific first; `register` adds more (e.g. pretrained families). */
 const EXPORTERS: [Constructor, ModelExporter<never>][] = [
   [GPT, exportGPT],
+  ...(layerExporters as unknown as [Constructor, ModelExporter<never>][]),
 ];
 
 /**
