@@ -15,9 +15,9 @@ describe('Transformer layers and stacks → ONNX', () => {
   it('TransformerEncoderLayer (sequence-first, post-norm, relu) with a padding mask and its attention weights', async () => {
     const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 24 }).eval();
     const s = await session(exportOnnx(layer, [randn([5, 2, 16])], { keyPaddingMask: true, attentionOutputs: true }));
-    for (const [S, N, pads] of [[5, 2, [0, 2]], [9, 3, [1, 0, 8]], [1, 1, [0]]] as const) {
+    for (const [S, N, pads] of [[5, 2, [0, 2]], [9, 3, [1, 0, 8]], [1, 1, [0]]] as [number, number, number[]][]) {
       const src = randn([S, N, 16]);
-      const mask = padMask(S, [...pads]);
+      const mask = padMask(S, pads);
       const out = await s.run({ src: ortFloat(src), src_key_padding_mask: ortBool(mask) });
       const ref = noGrad(() => layer.forwardWithAttention(src, { srcKeyPaddingMask: mask }));
       expect(maxDiff(out.output!, ref.output)).toBeLessThan(1e-4);
@@ -28,7 +28,7 @@ describe('Transformer layers and stacks → ONNX', () => {
   it('TransformerEncoder (batch-first, pre-norm, gelu, final norm), causal', async () => {
     const enc = new TransformerEncoder(new TransformerEncoderLayer(16, 2, { dimFeedforward: 32, batchFirst: true, normFirst: true, activation: 'gelu' }), 3, { norm: new LayerNorm(16) }).eval();
     const s = await session(exportOnnx(enc, [randn([2, 4, 16])], { causal: true }));
-    for (const [N, S] of [[2, 4], [3, 11]]) {
+    for (const [N, S] of [[2, 4], [3, 11]] as [number, number][]) {
       const src = randn([N, S, 16]);
       const out = await s.run({ src: ortFloat(src) });
       expect(maxDiff(out.output!, noGrad(() => enc.forward(src, { mask: causalMask(S) })))).toBeLessThan(1e-4);
@@ -40,15 +40,14 @@ describe('Transformer layers and stacks → ONNX', () => {
     const dec = new TransformerDecoder(layer, 2).eval();
     for (const m of [layer, dec]) {
       const s = await session(exportOnnx(m, [randn([2, 3, 16]), randn([2, 5, 16])], { keyPaddingMask: true, attentionOutputs: true }));
-      for (const [N, T, S] of [[2, 3, 5], [1, 7, 2], [3, 1, 6]]) {
+      for (const [N, T, S] of [[2, 3, 5], [1, 7, 2], [3, 1, 6]] as [number, number, number][]) {
         const [tgt, memory] = [randn([N, T, 16]), randn([N, S, 16])];
         const tgtPad = padMask(T, Array.from({ length: N }, (_, i) => (i === 1 ? 1 : 0)));
         const memPad = padMask(S, Array.from({ length: N }, (_, i) => i % 2));
         const out = await s.run({ tgt: ortFloat(tgt), memory: ortFloat(memory), tgt_key_padding_mask: ortBool(tgtPad), memory_key_padding_mask: ortBool(memPad) });
         const ref = noGrad(() => m.forwardWithAttention(tgt, memory, { tgtMask: causalMask(T), tgtKeyPaddingMask: tgtPad, memoryKeyPaddingMask: memPad }));
         expect(maxDiff(out.output!, ref.output)).toBeLessThan(1e-4);
-        const self = 'selfAttention' in ref && Array.isArray(ref.selfAttention) ? ref.selfAttention.at(-1)! : (ref as { selfAttention: Tensor }).selfAttention;
-        const cross = Array.isArray(ref.crossAttention) ? ref.crossAttention.at(-1)! : (ref.crossAttention as Tensor);
+        const [self, cross] = [ref.selfAttention, ref.crossAttention].map((w: Tensor | Tensor[]) => (Array.isArray(w) ? w.at(-1)! : w)) as [Tensor, Tensor];
         const last = m === dec ? 1 : 0;
         expect(maxDiff(out[`attentions.${last}`]!, self)).toBeLessThan(1e-4);
         expect(maxDiff(out[`cross_attentions.${last}`]!, cross)).toBeLessThan(1e-4);
@@ -59,7 +58,7 @@ describe('Transformer layers and stacks → ONNX', () => {
   it('nn.Transformer (sequence-first) with a causal target', async () => {
     const model = new Transformer({ dModel: 16, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 24 }).eval();
     const s = await session(exportOnnx(model, [randn([4, 2, 16]), randn([3, 2, 16])]));
-    for (const [S, T, N] of [[4, 3, 2], [8, 5, 1]]) {
+    for (const [S, T, N] of [[4, 3, 2], [8, 5, 1]] as [number, number, number][]) {
       const [src, tgt] = [randn([S, N, 16]), randn([T, N, 16])];
       const out = await s.run({ src: ortFloat(src), tgt: ortFloat(tgt) });
       expect(maxDiff(out.output!, noGrad(() => model.forward(src, tgt, { tgtMask: causalMask(T) })))).toBeLessThan(1e-4);
