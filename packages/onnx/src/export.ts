@@ -9,6 +9,8 @@ import type { OnnxGraph, OnnxValueInfo } from './graph/builder.js';
 import { OnnxExportError } from './graph/errors.js';
 import { exportGPT } from './models/gpt.js';
 import { layerExporters } from './models/layers.js';
+import { encoderModelExporters } from './models/encoders.js';
+import { seq2seqExporters } from './models/seq2seq.js';
 import type { ExportOnnxOptions, ModelExporter, ResolvedOptions } from './models/options.js';
 import { encodeModel } from './proto/codec.js';
 
@@ -17,6 +19,8 @@ type Constructor = abstract new (...args: never[]) => Module;
 /** Module classes the exporter knows, most specific first; `register` adds more (e.g. pretrained families). */
 const EXPORTERS: [Constructor, ModelExporter<never>][] = [
   [GPT, exportGPT],
+  ...(seq2seqExporters as unknown as [Constructor, ModelExporter<never>][]),
+  ...(encoderModelExporters as unknown as [Constructor, ModelExporter<never>][]),
   ...(layerExporters as unknown as [Constructor, ModelExporter<never>][]),
 ];
 

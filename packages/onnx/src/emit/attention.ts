@@ -14,9 +14,9 @@ export interface Keep {
 /** The most negative float32: a masked score; softmax then gives it weight exactly 0. */
 const MASKED = -3.4028234663852886e38;
 
-/** key_padding_mask [N, S] (bool, true = pad) → Keep [N, 1, 1, S]. */
-export function paddingKeep(g: GraphBuilder, keyPaddingMask: string): Keep {
-  return { value: g.op('Unsqueeze', [g.op('Not', [keyPaddingMask]), g.ints([1, 2])]), emptyRows: true };
+/** key_padding_mask [N, S] (bool, true = pad) → Keep [N, 1, 1, S] (or [N, 1, S] for scores of rank 3). */
+export function paddingKeep(g: GraphBuilder, keyPaddingMask: string, scoresRank: 3 | 4 = 4): Keep {
+  return { value: g.op('Unsqueeze', [g.op('Not', [keyPaddingMask]), g.ints(scoresRank === 4 ? [1, 2] : [1])]), emptyRows: true };
 }
 
 /**
@@ -43,7 +43,11 @@ export function andKeep(g: GraphBuilder, a: Keep | null, b: Keep | null): Keep |
  * probs [N, H, L, S]. A query with no visible key gets zero weights (qkv's rule), not NaN.
  */
 export function attend(g: GraphBuilder, q: string, kT: string, v: string, keep: Keep | null, scale: number): { out: string; probs: string } {
-  let scores = g.op('MatMul', [g.op('Mul', [q, g.scalar(scale)]), kT]);
+  return attendScores(g, g.op('MatMul', [g.op('Mul', [q, g.scalar(scale)]), kT]), v, keep);
+}
+
+/** softmax(scores + mask)·v for scores [..., L, S] and v [..., S, Dv] → out [..., L, Dv], probs [..., L, S]. */
+export function attendScores(g: GraphBuilder, scores: string, v: string, keep: Keep | null): { out: string; probs: string } {
   if (keep) scores = g.op('Where', [keep.value, scores, g.scalar(MASKED)]);
   let probs = g.op('Softmax', [scores], { axis: -1 });
   if (keep?.emptyRows) probs = g.op('Mul', [probs, g.op('Cast', [keep.value], { to: 1 })]); // an all-masked row: uniform → 0

@@ -8,7 +8,7 @@ export interface ExportOnnxOptions {
   attentionOutputs?: boolean;
   /** GPT: take `past_key_values.N.key/value` [B, H, past, D] and return `present.N.key/value` (default false). */
   kvCache?: boolean;
-  /** Seq2SeqTransformer / Seq2SeqGRU: which graph to export (default 'encoder'). */
+  /** Seq2SeqTransformer / Seq2SeqGRU: which graph to export, the encoder or the decoder (step) (default 'encoder'). */
   part?: 'encoder' | 'decoder';
   /** Encoder/decoder layers and stacks: a bool key padding mask input per attended sequence (default false). */
   keyPaddingMask?: boolean;
