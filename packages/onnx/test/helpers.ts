@@ -1,4 +1,7 @@
 // Shared by the tests: run an exported file on onnxruntime-node and compare with qkv.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
@@ -25,7 +28,20 @@ export function maxDiff(onnx: ort.Tensor, qkv: Tensor): number {
   return Number.isNaN(a.reduce((s, x) => s + x, 0)) ? Infinity : m;
 }
 
-/** A session on the exported bytes. */
-export const session = (bytes: Uint8Array): Promise<ort.InferenceSession> => ort.InferenceSession.create(bytes);
+let saved = 0;
+
+/**
+ * A session on the exported bytes. With QKV_ONNX_SAVE=<dir>, the file is also written there (named
+ * after the test) for tooling/onnx-check/check.py.
+ */
+export function session(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  const dir = process.env.QKV_ONNX_SAVE;
+  if (dir) {
+    const test = (expect.getState().currentTestName ?? 'model').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${String(saved++).padStart(2, '0')}-${test}.onnx`), bytes);
+  }
+  return ort.InferenceSession.create(bytes);
+}
 
 export { ort };
