@@ -59,8 +59,8 @@ if (job === 'test') {
   summarise();
   process.exit(r.status ?? 1);
 } else if (job === 'demo') {
-  run('pnpm', ['turbo', 'run', 'build', '--output-logs=errors-only']);
-  run('pnpm', ['--filter', '@qkv/demo', 'run', 'serve']);
+  run('pnpm', ['turbo', 'run', 'build', '--output-logs=errors-only']); // builds the demo too
+  await import('./serve-demo.mjs'); // in this process, so a signal that stops it stops vite too
 } else {
   console.error('usage: node scripts/qkv.mjs <test|demo>');
   process.exit(2);

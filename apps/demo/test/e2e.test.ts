@@ -33,6 +33,26 @@ let server: ChildProcess;
 let browser: Browser;
 let page: Page;
 const foreign: string[] = [];
+/** Console errors and failed requests (status ≥ 400) of every page this run opens: both must stay empty. */
+const consoleErrors: string[] = [];
+const failedRequests: string[] = [];
+const VIEWS = ['g2p', 'train', 'pipeline', 'masks', 'positions', 'heads', 'tokenizer', 'vit', 'backends'] as const;
+const shots = resolve(root, 'screenshots');
+
+/** Watches a page for requests to other origins, console errors and failed requests. */
+function watch(p: Page): void {
+  p.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
+  });
+  p.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${p.url()}: ${m.text()}`);
+  });
+  p.on('response', (r) => {
+    if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: uncaught ${e.message}`));
+}
 
 /** Waits until `url` serves exactly this build's index.html (not some other server's). */
 async function waitForServer(url: string, expected: string, ms: number): Promise<void> {
@@ -70,11 +90,8 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
       args: ['--headless=new', '--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('request', (r) => {
-      const u = new URL(r.url());
-      if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) foreign.push(r.url());
-    });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    watch(page);
+    mkdirSync(shots, { recursive: true });
   });
 
   afterAll(async () => {
@@ -177,6 +194,66 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     await page.click('#lang');
   });
 
+  it('pronounce: refuses empty, digit, Hangul and over-long input with a visible message and no stale answer', async () => {
+    await open('g2p');
+    await page.fill('input[name=word]', 'cat');
+    await page.press('input[name=word]', 'Enter');
+    await page.waitForFunction(() => document.body.dataset.g2p === 'cat:K AE T');
+    for (const [input, message] of [['', 'empty input'], ['42', '"4" in "42"'], ['서울', '"서" in "서울"'], ['a'.repeat(200), 'at most 34 letters, got 200']] as const) {
+      await page.fill('input[name=word]', input);
+      await page.click('button:has-text("Pronounce")');
+      await page.waitForFunction(() => document.body.dataset.g2p?.startsWith('error:'));
+      expect(await page.isVisible('[data-input-error]')).toBe(true);
+      expect(await page.textContent('[data-input-error]')).toContain(message);
+      expect((await page.textContent('[data-output]'))?.trim()).toBe(''); // the last answer is gone, not left standing
+      expect(await page.locator('[data-figure=cross-attention]').count()).toBe(0);
+    }
+    // case and surrounding spaces are folded as CMUdict's words were: the same answer as 'cat'
+    await page.fill('input[name=word]', '  CaT ');
+    await page.press('input[name=word]', 'Enter');
+    await page.waitForFunction(() => document.body.dataset.g2p === 'cat:K AE T');
+    expect(await page.isVisible('[data-input-error]')).toBe(false);
+    // the text above the picture describes the model that is selected
+    expect(await page.textContent('p.lead')).toContain('Transformer');
+    await page.selectOption('select[name=model]', 'gru');
+    await page.waitForFunction(() => document.querySelector('p.lead')?.textContent?.includes('GRU'));
+    expect(await page.textContent('p.lead')).not.toContain('A Transformer');
+    await page.selectOption('select[name=model]', 'transformer');
+  });
+
+  it('heads: the grid labels layers, heads (from 1), query and key tokens, on a 0–1 colour scale unless auto-scaled', async () => {
+    await page.goto(`${BASE}#/heads?word=cat&kind=crossAttention&agg=mean`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'heads');
+    const texts = (cls: string) => page.$$eval(`[data-figure=head-grid] .${cls}`, (els) => els.map((e) => e.textContent));
+    expect(await texts('qkv-layer-label')).toEqual(['layer 1', 'layer 2', 'layer 3']);
+    expect(await texts('qkv-head-label')).toEqual(['head 1', 'head 2', 'head 3', 'head 4', 'mean of heads']);
+    expect((await texts('qkv-query-label')).slice(0, 4)).toEqual(['<sos>', 'K', 'AE', 'T']);
+    expect((await texts('qkv-key-label')).slice(0, 3)).toEqual(['c', 'a', 't']);
+    const domain = () => page.$eval('[data-figure=head-grid] .qkv-colorbar', (e) => [e.getAttribute('data-domain-min'), e.getAttribute('data-domain-max')]);
+    expect(await domain()).toEqual(['0', '1']);
+    await page.check('input[name=autoscale]');
+    await page.waitForFunction(() => document.querySelector('[data-figure=head-grid] .qkv-colorbar')?.getAttribute('data-domain-min') !== '0');
+    expect(Number((await domain())[0])).toBeGreaterThan(0);
+    await page.uncheck('input[name=autoscale]');
+  });
+
+  it('vit: CLS attention uses the shared YlGnBu 0–1 scale, and an empty canvas gets a message, not a guess', async () => {
+    await open('vit');
+    await page.dispatchEvent('canvas.draw', 'pointerdown', { pointerId: 1 });
+    await page.dispatchEvent('canvas.draw', 'pointerup', { pointerId: 1 });
+    await page.waitForFunction(() => document.body.dataset.vit === 'empty');
+    expect(await page.textContent('[data-input-error]')).toContain('Draw a digit first');
+  });
+
+  it('tokenizers: byte-level BPE chips show the text they stand for, not byte symbols', async () => {
+    await page.goto(`${BASE}#/tokenizer?tok=bpe&text=${encodeURIComponent('Hi there, 서울 🤖')}`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'tokenizer');
+    const chips = await page.$$eval('.tokens .tok', (els) => els.map((e) => [e.textContent ?? '', e.getAttribute('data-token') ?? '']));
+    expect(chips.some(([, token]) => token.includes('Ġ'))).toBe(true); // the tokens themselves are GPT-2's symbols…
+    expect(chips.every(([shown]) => !shown.includes('Ġ'))).toBe(true); // …the chips show text
+    expect(chips.map(([shown]) => (shown === '…' ? '' : shown)).join('')).toBe('Hi there, 서울 🤖');
+  });
+
   it('reaches wasm (on threads), webgl and webgpu, and their results agree with cpu', async () => {
     await open('backends');
     expect(Number(await page.getAttribute('[data-wasm-threads]', 'data-wasm-threads'))).toBeGreaterThan(1);
@@ -186,7 +263,48 @@ describe.skipIf(skip)('demo in headless Chromium', () => {
     const backends = new Set(rows.map((r) => r[1]));
     for (const b of ['cpu', 'wasm', 'webgl', 'webgpu']) expect(backends).toContain(b);
     for (const r of rows) expect(Number(r[3])).toBeLessThan(1e-2);
+    expect(await page.locator('[data-figure=backends] .qkv-bar-value').count()).toBe(0); // values are in the table, not piled over the bars
     await page.screenshot({ path: resolve(artifacts, 'backends.png'), fullPage: true });
+    expect(foreign).toEqual([]);
+  });
+
+  it('phone (390 × 844): the word box and its button share a line, and pictures keep readable numbers', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    watch(phone);
+    try {
+      await phone.goto(`${BASE}#/g2p?word=cat`);
+      await phone.waitForFunction(() => document.body.dataset.ready === 'g2p', undefined, { timeout: 60_000 });
+      const input = (await phone.locator('input[name=word]').boundingBox())!;
+      const button = (await phone.locator('button:has-text("Pronounce")').boundingBox())!;
+      expect(Math.abs(input.y - button.y)).toBeLessThan(8);
+      expect(button.x + button.width).toBeLessThanOrEqual(390);
+      // the heatmap is drawn at its own size (scrolling sideways if needed), so its numbers are not shrunk
+      const scale = await phone.$eval('[data-figure=cross-attention] svg', (svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')));
+      expect(scale).toBeGreaterThanOrEqual(0.99);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('screenshots every page on a desktop and a phone, for the README (screenshots/)', async () => {
+    for (const [size, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+      const p = await browser.newPage({ viewport });
+      watch(p);
+      try {
+        for (const view of VIEWS) {
+          await p.goto(`${BASE}#/${view}`);
+          await p.waitForFunction((v) => document.body.dataset.ready === v, view, { timeout: 60_000 });
+          await p.screenshot({ path: resolve(shots, `${view}-${size}.png`), fullPage: size === 'desktop' });
+        }
+      } finally {
+        await p.close();
+      }
+    }
+  }, 300_000);
+
+  it('no page logged a console error or got a failed request (favicon included)', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(failedRequests).toEqual([]);
     expect(foreign).toEqual([]);
   });
 });

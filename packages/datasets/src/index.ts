@@ -17,6 +17,7 @@ export type { TextPair } from './core/types.js';
 // CMUdict (grapheme-to-phoneme).
 export { ARPABET_PHONEMES, ARPABET_VOWELS, isPhoneme, stripStress } from './cmudict/phonemes.js';
 export { parseCmudict, isPlainWord, type CmudictEntry, type ParseCmudictOptions } from './cmudict/parse.js';
+export { normalizeWord, type NormalizeWordOptions } from './cmudict/word.js';
 export { loadCmudict, cmudictFromEntries, CMUDICT_PACKAGE, type Cmudict } from './cmudict/load.js';
 export { g2pPairs, g2pReferences, type G2PPairsOptions } from './cmudict/pairs.js';
 export { g2pTokenizers, type G2PTokenizers } from './cmudict/tokenizers.js';

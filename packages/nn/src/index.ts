@@ -46,7 +46,7 @@ export type { Schedule } from './optim/schedules.js';
 export { GRUCell, LSTMCell, gruStep, lstmStep } from './layers/rnn-cells.js';
 export type { CellOptions } from './layers/rnn-cells.js';
 export { GRU, LSTM } from './layers/rnn.js';
-export type { RNNOptions } from './layers/rnn.js';
+export type { RNNForwardOptions, RNNOptions } from './layers/rnn.js';
 export { SafetensorsError, load, parseHeader, save } from './io/safetensors.js';
 export type { Loaded, SafetensorsHeader, SaveOptions, TensorEntry } from './io/safetensors.js';
 export type { SafetensorsDType } from './io/dtypes.js';

@@ -70,6 +70,8 @@ function expectParamGrads(m: Module, grads: Arrs): void {
 interface RnnCase {
   name: string;
   kind: 'gru' | 'lstm';
+  /** Per-sequence lengths (rnn_packed.json only): PyTorch ran pack_padded_sequence / pad_packed_sequence. */
+  lengths?: number[];
   config: { input_size: number; hidden_size: number; num_layers: number; bias: boolean; batch_first: boolean; bidirectional: boolean };
   inputs: Arrs;
   state_dict: Arrs;
@@ -88,8 +90,9 @@ function runRnn(c: RnnCase) {
   const h0 = toTensor(c.inputs.h0!, true);
   const c0 = c.kind === 'lstm' ? toTensor(c.inputs.c0!, true) : null;
   let output: Tensor, hN: Tensor, cN: Tensor | null = null;
-  if (m instanceof LSTM) [output, [hN, cN]] = m.forward(x, [h0, c0!]);
-  else [output, hN] = m.forward(x, h0);
+  const runOptions = { lengths: c.lengths };
+  if (m instanceof LSTM) [output, [hN, cN]] = m.forward(x, [h0, c0!], runOptions);
+  else [output, hN] = m.forward(x, h0, runOptions);
   let loss = dot(output, c.inputs.grad_output!).add(dot(hN, c.inputs.grad_h_n!));
   if (cN) loss = loss.add(dot(cN, c.inputs.grad_c_n!));
   loss.backward();
@@ -118,6 +121,31 @@ describe('GRU and LSTM against PyTorch (nn.GRU, nn.LSTM)', () => {
       if (c.kind === 'lstm') expectArr(r.cN, c.outputs.c_n!, 'c_n');
     });
     it(`${c.name}: gradients w.r.t. input, h0${c.kind === 'lstm' ? ', c0' : ''} and every parameter equal PyTorch's`, () => {
+      const r = runOnce();
+      expectArr(r.x.grad, c.grads.input!, 'grad of input');
+      expectArr(r.h0.grad, c.grads.h0!, 'grad of h0');
+      if (r.c0) expectArr(r.c0.grad, c.grads.c0!, 'grad of c0');
+      expectParamGrads(r.m, c.grads);
+    });
+  }
+});
+
+describe('GRU and LSTM over padded batches with lengths against PyTorch (pack_padded_sequence, enforce_sorted=False)', () => {
+  // fixtures/torch/rnn_packed.json, written by tooling/reference-fixtures/packed_rnn.py (PyTorch 1.13)
+  const { cases } = load<{ cases: RnnCase[] }>('rnn_packed');
+  it('covers the three fixture cases, each with unequal lengths', () => {
+    expect(cases.map((c) => c.name)).toEqual(['gru_layers2_bi_batch_first_lengths5_2_3', 'gru_layers1_uni_seq_first_lengths1_4_4', 'lstm_layers2_bi_batch_first_lengths3_5_1']);
+  });
+  for (const c of cases) {
+    let run: ReturnType<typeof runRnn> | undefined;
+    const runOnce = () => (run ??= runRnn(c));
+    it(`${c.name}: outputs (0 past each length) and final states equal PyTorch's packed run`, () => {
+      const r = runOnce();
+      expectArr(r.output, c.outputs.output!, 'output');
+      expectArr(r.hN, c.outputs.h_n!, 'h_n');
+      if (c.kind === 'lstm') expectArr(r.cN, c.outputs.c_n!, 'c_n');
+    });
+    it(`${c.name}: gradients w.r.t. input, states and every parameter equal PyTorch's (padding gets none)`, () => {
       const r = runOnce();
       expectArr(r.x.grad, c.grads.input!, 'grad of input');
       expectArr(r.h0.grad, c.grads.h0!, 'grad of h0');

@@ -121,6 +121,19 @@ describe('GRU', () => {
     expect(() => a.forward(x, randn([2, 2, 4]))).toThrow('GRU.forward: h0 must be [1,2,4], got [2,2,4]');
   });
 
+  it('lengths: one integer in [1, T] per sequence, else a clear error; each row then equals its own unpadded run', () => {
+    const gru = new GRU(3, 4, { bidirectional: true, batchFirst: true, generator: G() });
+    const x = randn([2, 5, 3], { generator: G() });
+    expect(() => gru.forward(x, undefined, { lengths: [5] })).toThrow('GRU.forward: lengths must hold one length per sequence (2), got 1');
+    expect(() => gru.forward(x, undefined, { lengths: [5, 0] })).toThrow('GRU.forward: lengths[1] must be an integer in [1, 5], got 0');
+    expect(() => gru.forward(x, undefined, { lengths: [6, 2] })).toThrow('GRU.forward: lengths[0] must be an integer in [1, 5], got 6');
+    expect(() => new LSTM(3, 4).forward(randn([5, 2, 3]), undefined, { lengths: [2.5, 1] })).toThrow('LSTM.forward: lengths[0] must be an integer in [1, 5], got 2.5');
+    const [out, hN] = gru.forward(x, undefined, { lengths: [5, 2] });
+    const [outAlone, hAlone] = gru.forward(x.narrow(0, 1, 1).narrow(1, 0, 2));
+    expectClose(out.narrow(0, 1, 1).narrow(1, 0, 2), outAlone, { atol: 1e-6 });
+    expectClose(hN.narrow(1, 1, 1), hAlone, { atol: 1e-6 });
+  });
+
   it('passes gradCheck with respect to the input and the initial state (bidirectional)', () => {
     const gru = new GRU(2, 2, { bidirectional: true, generator: G() });
     gradCheck((x, h) => gru.forward(x, h)[0], [randn([3, 1, 2], { generator: G() }), randn([2, 1, 2], { generator: G() })]);

@@ -41,6 +41,18 @@ describe('Seq2SeqGRU', () => {
     }
   });
 
+  for (const attention of ['bahdanau', 'luong-general'] as const) {
+    it(`${attention}: a word's logits do not depend on its batch-mates (the encoder stops at each row's padding)`, () => {
+      const model = new Seq2SeqGRU({ ...small, attention, generator: new Generator(7) });
+      const tgtIn = ids([[BOS, 5, 6]]);
+      const alone = model.forward(ids([[3, 4]]), tgtIn); // no padding at all
+      const batched = model.forward(ids([[3, 4, 0, 0, 0], [6, 7, 3, 4, 5]]), ids([[BOS, 5, 6], [BOS, 5, 6]]));
+      expectClose(batched.select(0, 0), alone.select(0, 0), { atol: 1e-6, rtol: 1e-5 });
+      const enc = model.encoder.forward(ids([[3, 4, 0]])).outputs.toArray() as number[][][];
+      expect(enc[0]![2]!.every((v) => v === 0)).toBe(true); // outputs at the padding are 0, as pad_packed_sequence
+    });
+  }
+
   it('gives the stepper the teacher-forced logits when fed the same prefix', () => {
     const model = new Seq2SeqGRU({ ...small, attention: 'luong-general', generator: new Generator(3) });
     const src = ids([[3, 4, 5]]);

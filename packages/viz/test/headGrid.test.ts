@@ -56,6 +56,20 @@ describe('headGrid', () => {
     expect(textOf(findAll(root, (e) => e.name === 'desc')[0]!)).toContain('2 layers × 3 heads');
   });
 
+  it('labels every thumbnail row with its query token and every column with its key token', () => {
+    const root = parseSvg(headGrid(attention, { queryLabels: ['K', 'AE'], keyLabels: ['c', 'a'], aggregate: 'mean' }));
+    // query tokens beside each layer's first thumbnail, key tokens under each column of the last layer
+    expect(findAll(root, (e) => e.attrs.class === 'qkv-query-label').map(textOf)).toEqual(['K', 'AE', 'K', 'AE']);
+    expect(findAll(root, (e) => e.attrs.class === 'qkv-key-label').map(textOf)).toEqual(['c', 'a', 'c', 'a', 'c', 'a', 'c', 'a']);
+    expect(() => headGrid(attention, { queryLabels: ['K'] })).toThrow('headGrid: queryLabels must have 2 entries, got 1');
+    // pooled axes no longer stand for tokens: no labels then
+    const n = 30;
+    const big = { shape: [1, 1, n, n], data: new Float32Array(n * n).fill(0.5) };
+    const labels = Array.from({ length: n }, (_, i) => `t${i}`);
+    const pooled = parseSvg(headGrid(big, { maxCells: 10, queryLabels: labels, keyLabels: labels }));
+    expect(findAll(pooled, (e) => e.attrs.class === 'qkv-query-label' || e.attrs.class === 'qkv-key-label')).toHaveLength(0);
+  });
+
   it('rejects inputs that are not [L, H, T, S] and contradictory options', () => {
     expect(() => headGrid({ shape: [6], data: new Float32Array(6) })).toThrow('headGrid: expected [L, H, T, S], [H, T, S] or [T, S], got shape [6]');
     expect(() => headGrid(attention, { showHeads: false })).toThrow("headGrid: showHeads false needs aggregate 'mean' or 'max', got 'none'");

@@ -41,3 +41,15 @@ export function selectInput(label: string, options: [string, string][], value: s
   for (const [v, text] of options) select.append(h('option', { value: v, selected: v === value }, text));
   return [h('label', {}, `${label} `, select), select];
 }
+
+/**
+ * The one colour-scale convention of the demo: probabilities on a fixed 0–1 domain (so two pictures
+ * compare), with a checkbox to stretch the colours over the data's own range instead.
+ * Returns the label to place and a getter for the heatmap's `domain` option.
+ */
+export function colourScaleToggle(params: URLSearchParams, onChange: () => void): [HTMLLabelElement, () => [number, number] | undefined] {
+  const box = h('input', { type: 'checkbox', name: 'autoscale', checked: params.get('autoscale') === '1' });
+  box.addEventListener('change', onChange);
+  const label = h('label', { title: 'Off: colours span probabilities 0–1. On: colours span this picture’s smallest to largest value.' }, box, ' auto-scale colours');
+  return [label, () => (box.checked ? undefined : [0, 1])];
+}

@@ -83,7 +83,7 @@ export const backendsView: View = {
         ...results.map((r) => h('tr', { 'data-backend': r.backend }, h('td', {}, r.op), h('td', {}, r.backend), h('td', {}, r.ms.toFixed(2)), h('td', {}, r.diff.toExponential(1)))),
       );
       const categories = [...new Set(results.map((r) => r.op))];
-      chart.replaceChildren(svgFigure(barChart(categories, availableBackends.map((b) => ({ name: b, values: categories.map((c) => results.find((r) => r.op === c && r.backend === b)?.ms ?? 0) })), { title: t({ en: 'median time per op (ms, lower is better)', ko: '연산별 중앙값 시간 (ms, 낮을수록 좋음)' }), unit: ' ms', logY: true }), 'backends'));
+      chart.replaceChildren(svgFigure(barChart(categories, availableBackends.map((b) => ({ name: b, values: categories.map((c) => results.find((r) => r.op === c && r.backend === b)?.ms ?? 0) })), { title: t({ en: 'median time per op (ms, lower is better)', ko: '연산별 중앙값 시간 (ms, 낮을수록 좋음)' }), unit: ' ms', logY: true, showValues: false }), 'backends'));
       status.textContent = `${t({ en: 'done', ko: '완료' })} · ${availableBackends.join(', ')}`;
       document.body.dataset.backendsDone = String(results.length);
       button.disabled = false;

@@ -6,7 +6,8 @@ import { Seq2SeqTransformer } from '@qkv/transformer';
 import { headGrid } from '@qkv/viz';
 import { t } from '../i18n.js';
 import { loadSeq2Seq } from '../models.js';
-import { h, selectInput, svgFigure } from '../ui/dom.js';
+import { normalizeWord } from '@qkv/datasets';
+import { colourScaleToggle, h, selectInput, svgFigure } from '../ui/dom.js';
 import { exportButtons } from '../ui/export.js';
 import { decodeWord } from './g2p.js';
 import type { View } from './view.js';
@@ -37,9 +38,21 @@ export const headsView: View = {
     ], params.get('kind') ?? 'crossAttention', 'kind');
     const [aggLabel, aggSel] = selectInput(t({ en: 'Aggregate', ko: '집계' }), [['none', t({ en: 'heads only', ko: '헤드만' })], ['mean', t({ en: '+ mean', ko: '+ 평균' })], ['max', t({ en: '+ max', ko: '+ 최대' })]], params.get('agg') ?? 'mean', 'agg');
     const out = h('div', {});
+    const problem = h('p', { class: 'error', role: 'alert', 'data-input-error': '', hidden: true });
+    const [scaleLabel, domain] = colourScaleToggle(params, () => draw());
     const draw = () => {
-      const word = input.value.trim().toLowerCase().replace(/[^a-z'.-]/g, '') || 'transformer';
-      setParams({ word, kind: kindSel.value, agg: aggSel.value });
+      let word: string;
+      try {
+        word = normalizeWord(input.value);
+      } catch (err) {
+        problem.textContent = `${t({ en: 'Cannot read this word', ko: '읽을 수 없는 단어입니다' })}: ${(err as Error).message.replace(/^normalizeWord: expected /, '')}`;
+        problem.hidden = false;
+        out.replaceChildren();
+        return;
+      }
+      problem.hidden = true;
+      const auto = domain() === undefined;
+      setParams({ word, kind: kindSel.value, agg: aggSel.value, ...(auto ? { autoscale: 1 } : {}) });
       const phonemes = decodeWord(m, word, 1).phonemes;
       const kind = kindSel.value as Kind;
       const data = tidy(() =>
@@ -51,10 +64,17 @@ export const headsView: View = {
           return grid(model.forwardWithAttention(src, tgt)[kind]);
         }),
       );
-      const L = data.shape[0]!;
+      const [L, H] = [data.shape[0]!, data.shape[1]!];
+      const letters = m.source.encodeWithOffsets(word).tokens;
+      const outputs = ['<sos>', ...phonemes]; // decoder inputs: each row predicts the next phoneme
+      const [queries, keys] = kind === 'encoderSelfAttention' ? [letters, letters] : kind === 'crossAttention' ? [outputs, letters] : [outputs, outputs];
       const svg = headGrid(data, {
         aggregate: aggSel.value as 'none' | 'mean' | 'max',
         layerLabels: Array.from({ length: L }, (_, i) => `${t({ en: 'layer', ko: '층' })} ${i + 1}`),
+        headLabels: Array.from({ length: H }, (_, i) => `${t({ en: 'head', ko: '헤드' })} ${i + 1}`),
+        queryLabels: queries.length === data.shape[2] ? queries : undefined,
+        keyLabels: keys.length === data.shape[3] ? keys : undefined,
+        domain: domain(),
         colormap: 'YlGnBu',
         thumbSize: 96,
         title: `${word} → /${phonemes.join(' ')}/ · ${kindSel.selectedOptions[0]?.textContent ?? ''}`,
@@ -70,7 +90,8 @@ export const headsView: View = {
           en: 'Heads specialise: some track the letter being pronounced, some look one letter ahead, some spread out. Rows are queries, columns keys; one thumbnail per layer and head.',
           ko: '헤드는 역할이 나뉩니다. 지금 읽는 글자를 따라가는 헤드, 한 글자 앞을 보는 헤드, 넓게 퍼지는 헤드가 있습니다. 행은 쿼리, 열은 키이며 층과 헤드마다 썸네일 하나입니다.',
         })),
-        h('div', { class: 'row' }, input, kindLabel, aggLabel),
+        h('div', { class: 'row' }, input, kindLabel, aggLabel, scaleLabel),
+        problem,
         out,
       ),
     );

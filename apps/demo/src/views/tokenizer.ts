@@ -38,11 +38,13 @@ function tokenizers() {
 }
 
 const HUES = [210, 30, 120, 280, 0, 170, 60, 320];
+/** Longer text is cut by the text box itself; the note under it says so. */
+const MAX_CHARS = 2000;
 
 export const tokenizerView: View = {
   id: 'tokenizer',
   render(container, params, setParams) {
-    const input = h('textarea', { rows: 3, cols: 70, name: 'text', class: 'mono' });
+    const input = h('textarea', { rows: 3, cols: 70, name: 'text', class: 'mono', maxlength: MAX_CHARS });
     input.value = params.get('text') ?? 'Transformers love attention. 트랜스포머는 어텐션을 좋아합니다! 🤖';
     const [kindLabel, kind] = selectInput(t({ en: 'Tokenizer', ko: '토크나이저' }), [
       ['char', t({ en: 'characters (code points)', ko: '문자 (코드 포인트)' })],
@@ -54,10 +56,18 @@ export const tokenizerView: View = {
       setParams({ tok: kind.value, text: input.value });
       const tok = tokenizers()[kind.value as 'char' | 'bpe' | 'wordpiece'];
       const enc = tok.encodeWithOffsets(input.value);
+      let shownUpTo = 0; // text before this index is already on an earlier chip
       const chips = enc.tokens.map((token, i) => {
         const [s, e] = enc.offsets[i] ?? [0, 0];
         const hue = HUES[i % HUES.length]!;
-        return h('span', { class: 'tok', style: { background: `hsl(${hue} 70% 88%)` }, title: `id ${enc.ids[i]} · chars [${s}, ${e}) = ${JSON.stringify(input.value.slice(s, e))}`, 'data-token': token }, token);
+        // Show the text a token stands for, not its symbols: byte-level BPE writes a space as 'Ġ' and
+        // UTF-8 bytes as Latin-1 letters. The bytes of one character (Hangul, emoji) can fall into
+        // several tokens that each cover the whole character: its text goes on the first, '…' on the rest.
+        const span = input.value.slice(s, e);
+        const fresh = input.value.slice(Math.max(s, shownUpTo), e);
+        shownUpTo = Math.max(shownUpTo, e);
+        const shown = span === '' ? token : fresh === '' ? '…' : fresh;
+        return h('span', { class: 'tok', style: { background: `hsl(${hue} 70% 88%)` }, title: `token ${JSON.stringify(token)} · id ${enc.ids[i]} · chars [${s}, ${e}) = ${JSON.stringify(span)}`, 'data-token': token }, shown);
       });
       out.replaceChildren(
         h('p', {}, `${enc.ids.length} ${t({ en: 'tokens', ko: '토큰' })} · ${t({ en: 'vocabulary', ko: '어휘' })} ${tok.vocabSize}`),
@@ -77,6 +87,7 @@ export const tokenizerView: View = {
         })),
         h('div', { class: 'row' }, kindLabel),
         input,
+        h('p', { class: 'muted' }, t({ en: `Up to ${MAX_CHARS.toLocaleString('en')} characters; longer text is cut.`, ko: `최대 ${MAX_CHARS.toLocaleString('en')}자까지, 더 긴 글은 잘립니다.` })),
         out,
       ),
     );

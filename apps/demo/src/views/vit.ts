@@ -4,7 +4,7 @@ import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import { attentionHeatmap, barChart } from '@qkv/viz';
 import { t } from '../i18n.js';
 import { loadVit } from '../models.js';
-import { h, svgFigure } from '../ui/dom.js';
+import { colourScaleToggle, h, svgFigure } from '../ui/dom.js';
 import type { View } from './view.js';
 
 const SIDE = 28;
@@ -12,7 +12,7 @@ const SCALE = 8;
 
 export const vitView: View = {
   id: 'vit',
-  async render(container) {
+  async render(container, params) {
     const shipped = await loadVit();
     const card = h('section', { class: 'card' },
       h('h2', {}, t({ en: 'Vision Transformer on handwritten digits', ko: '손글씨 숫자의 비전 트랜스포머' })),
@@ -58,10 +58,18 @@ export const vitView: View = {
       for (let y = 0; y < canvas.height; y++) for (let x = 0; x < canvas.width; x++) out[Math.floor(y / SCALE) * SIDE + Math.floor(x / SCALE)]! += img[(y * canvas.width + x) * 4]! / 255 / (SCALE * SCALE);
       return out;
     };
+    let redraw: (() => void) | null = null;
+    const [scaleLabel, domain] = colourScaleToggle(params, () => redraw?.());
     const predict = () => {
+      const ink = pixels();
+      if (ink.reduce((a, b) => a + b, 0) < 1) { // less than one pixel's worth of ink: nothing drawn yet
+        document.body.dataset.vit = 'empty';
+        result.replaceChildren(h('p', { class: 'error', role: 'alert', 'data-input-error': '' }, t({ en: 'Draw a digit first: the canvas is empty.', ko: '먼저 숫자를 그려 주세요: 캔버스가 비어 있습니다.' })));
+        return;
+      }
       const { probs, cls } = tidy(() =>
         noGrad(() => {
-          const x = tensor(pixels(), { shape: [1, 1, SIDE, SIDE] });
+          const x = tensor(ink, { shape: [1, 1, SIDE, SIDE] });
           const { logits, attention } = model.forwardWithAttention(x);
           const last = attention.at(-1)!; // [1, H, 1+N, 1+N]
           const fromCls = last.mean(1).squeeze(0).select(0, 0).narrow(0, 1, last.shape[3]! - 1); // [N]
@@ -71,17 +79,21 @@ export const vitView: View = {
       const best = probs.indexOf(Math.max(...probs));
       const n = SIDE / patch;
       document.body.dataset.vit = String(best);
+      const labels = Array.from({ length: n }, (_, i) => String(i + 1));
+      const heat = () => attentionHeatmap({ shape: [n, n], data: cls }, { colormap: 'YlGnBu', domain: domain(), title: t({ en: 'CLS → patch attention (last layer, mean of heads)', ko: 'CLS → 패치 어텐션 (마지막 층, 헤드 평균)' }), xLabels: labels, yLabels: labels, xTitle: t({ en: 'patch column', ko: '패치 열' }), yTitle: t({ en: 'patch row', ko: '패치 행' }) });
+      redraw = () => result.querySelector('[data-figure=vit-attention]')?.replaceWith(svgFigure(heat(), 'vit-attention'));
       result.replaceChildren(
         h('div', {}, h('p', { class: 'big' }, `${t({ en: 'prediction', ko: '예측' })}: ${best} (${(probs[best]! * 100).toFixed(1)} %)`),
           svgFigure(barChart(probs.map((_, i) => String(i)), [{ name: 'p', values: probs }], { title: t({ en: 'class probabilities', ko: '클래스 확률' }), showValues: false }), 'vit-probs')),
-        svgFigure(attentionHeatmap({ shape: [n, n], data: cls }, { colormap: 'viridis', title: t({ en: 'CLS → patch attention (last layer, mean of heads)', ko: 'CLS → 패치 어텐션 (마지막 층, 헤드 평균)' }), xLabels: Array.from({ length: n }, (_, i) => String(i)), yLabels: Array.from({ length: n }, (_, i) => String(i)) }), 'vit-attention'),
+        svgFigure(heat(), 'vit-attention'),
       );
     };
     const acc = manifest.metrics?.test?.accuracy;
     card.append(
       h('div', { class: 'row' }, canvas, h('div', {},
         h('button', { type: 'button', class: 'secondary', onclick: () => { clear(); result.replaceChildren(); } }, t({ en: 'Clear', ko: '지우기' })),
-        h('p', { class: 'muted' }, `${t({ en: 'test accuracy', ko: '테스트 정확도' })}: ${acc === undefined ? '–' : `${(acc * 100).toFixed(1)} %`}`))),
+        h('p', { class: 'muted' }, `${t({ en: 'test accuracy', ko: '테스트 정확도' })}: ${acc === undefined ? '–' : `${(acc * 100).toFixed(1)} %`}`),
+        scaleLabel)),
       result,
     );
   },

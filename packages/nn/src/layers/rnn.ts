@@ -1,6 +1,6 @@
 // Multi-layer, optionally bidirectional GRU and LSTM (PyTorch's `nn.GRU`, `nn.LSTM`): the same
 // parameter names, shapes, gate order, state layout and initialisation.
-import { cat, dropout, ShapeError, ValueError, fmtShape, stack, zeros } from '@qkv/tensor-core';
+import { cat, dropout, ShapeError, tensor, ValueError, fmtShape, stack, where, zeros } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { Module } from '../module.js';
 import { affine } from './affine.js';
@@ -32,6 +32,19 @@ interface Weights {
 
 /** h (and c) for every layer and direction: [L·D, B, H] each. */
 type State = Tensor[];
+
+/** Per-call options of `GRU.forward` and `LSTM.forward`. */
+export interface RNNForwardOptions {
+  /**
+   * The true length of each sequence in the batch, B numbers in 1…T (PyTorch's
+   * `pack_padded_sequence(input, lengths, enforce_sorted=False)`): steps at or past a sequence's
+   * length do not change its state, their outputs are 0 (as `pad_packed_sequence` pads), and the
+   * reverse direction starts at the sequence's last real step. The result for each sequence is
+   * then the same as running it alone, whatever its batch-mates' lengths. Default: every sequence
+   * is T long.
+   */
+  lengths?: readonly number[];
+}
 
 abstract class RNNBase extends Module {
   readonly inputSize: number;
@@ -104,6 +117,19 @@ abstract class RNNBase extends Module {
     return [x, unbatched];
   }
 
+  /** For `lengths`, one [B, 1] bool mask per step (true inside the sequence); null without lengths. */
+  protected stepMasks(op: string, lengths: readonly number[] | undefined, T: number, B: number): Tensor[] | null {
+    if (lengths === undefined) return null;
+    if (!Array.isArray(lengths) || lengths.length !== B) {
+      throw new ShapeError(`${op}: lengths must hold one length per sequence (${B}), got ${Array.isArray(lengths) ? lengths.length : typeof lengths}`);
+    }
+    for (const [b, n] of lengths.entries()) {
+      if (!Number.isInteger(n) || n < 1 || n > T) throw new ValueError(`${op}: lengths[${b}] must be an integer in [1, ${T}], got ${n}`);
+    }
+    if (lengths.every((n) => n === T)) return null;
+    return Array.from({ length: T }, (_, t) => tensor(lengths.map((n) => [t < n]), { dtype: 'bool' }));
+  }
+
   /** Initial states [L·D, B, H], from the caller (checked) or zeros. */
   protected initialState(op: string, given: Tensor | undefined, batch: number, unbatched: boolean, what: string): Tensor {
     const expected = [this.numLayers * this.numDirections, batch, this.hiddenSize];
@@ -119,7 +145,7 @@ abstract class RNNBase extends Module {
    * Runs every layer and direction. `states` holds the initial [L·D, B, H] tensors (h, or h and c);
    * returns the last layer's outputs [T, B, D·H] and the final states, each [L·D, B, H].
    */
-  protected run(x: Tensor, states: State): [Tensor, State] {
+  protected run(x: Tensor, states: State, valid: Tensor[] | null): [Tensor, State] {
     const T = x.shape[0]!;
     const finals: Tensor[][] = states.map(() => []);
     let layerInput = x; // [T, B, in]
@@ -133,8 +159,10 @@ abstract class RNNBase extends Module {
         for (let k = 0; k < T; k++) {
           const t = dir === 0 ? k : T - 1 - k;
           const git = gi.select(0, t);
-          state = this.mode === 'GRU' ? [gruStep(git, state[0]!, w.hh, w.bhh)] : lstmStep(git, state[0]!, state[1]!, w.hh, w.bhh);
-          hs[t] = state[0]!;
+          const next = this.mode === 'GRU' ? [gruStep(git, state[0]!, w.hh, w.bhh)] : lstmStep(git, state[0]!, state[1]!, w.hh, w.bhh);
+          const keep = valid?.[t]; // [B, 1], true while step t is inside the sequence
+          hs[t] = keep ? where(keep, next[0]!, 0) : next[0]!;
+          state = keep ? next.map((s, i) => where(keep, s, state[i]!)) : next;
         }
         state.forEach((s, i) => finals[i]!.push(s));
         outputs.push(stack(hs, 0)); // [T, B, H]
@@ -174,11 +202,16 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, options);
   }
 
-  /** input [T, B, in] ([B, T, in] with batchFirst, or [T, in]); h0 [L·D, B, H] (default zeros) → [output, hN]. */
-  override forward(input: Tensor, h0?: Tensor): [Tensor, Tensor] {
+  /**
+   * input [T, B, in] ([B, T, in] with batchFirst, or [T, in]); h0 [L·D, B, H] (default zeros) →
+   * [output, hN]. With `options.lengths`, padded batches give each sequence's own result (see
+   * `RNNForwardOptions`).
+   */
+  override forward(input: Tensor, h0?: Tensor, options: RNNForwardOptions = {}): [Tensor, Tensor] {
     const [x, unbatched] = this.timeMajor('GRU.forward', input);
     const h = this.initialState('GRU.forward', h0, x.shape[1]!, unbatched, 'h0');
-    const [out, [hN]] = this.run(x, [h]);
+    const valid = this.stepMasks('GRU.forward', options.lengths, x.shape[0]!, x.shape[1]!);
+    const [out, [hN]] = this.run(x, [h], valid);
     return [this.layout(out, unbatched), unbatched ? hN!.squeeze(1) : hN!];
   }
 }
@@ -192,13 +225,14 @@ export class LSTM extends RNNBase {
     super('LSTM', inputSize, hiddenSize, options);
   }
 
-  /** input as GRU; state [h0, c0] each [L·D, B, H] (default zeros) → [output, [hN, cN]]. */
-  override forward(input: Tensor, state?: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
+  /** input as GRU; state [h0, c0] each [L·D, B, H] (default zeros) → [output, [hN, cN]]; `lengths` as GRU. */
+  override forward(input: Tensor, state?: [Tensor, Tensor], options: RNNForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
     const [x, unbatched] = this.timeMajor('LSTM.forward', input);
     const B = x.shape[1]!;
     const h = this.initialState('LSTM.forward', state?.[0], B, unbatched, 'h0');
     const c = this.initialState('LSTM.forward', state?.[1], B, unbatched, 'c0');
-    const [out, [hN, cN]] = this.run(x, [h, c]);
+    const valid = this.stepMasks('LSTM.forward', options.lengths, x.shape[0]!, B);
+    const [out, [hN, cN]] = this.run(x, [h, c], valid);
     const squeeze = (s: Tensor) => (unbatched ? s.squeeze(1) : s);
     return [this.layout(out, unbatched), [squeeze(hN!), squeeze(cN!)]];
   }

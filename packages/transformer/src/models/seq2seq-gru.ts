@@ -3,7 +3,7 @@
 // (step, then attend), trained with teacher forcing.
 import { AdditiveAttention, DotProductAttention, GeneralAttention, paddingMask } from '@qkv/attention';
 import { Dropout, Embedding, GRU, GRUCell, Linear, Module } from '@qkv/nn';
-import { cat, defaultGenerator, DTypeError, noGrad, ShapeError, stack, ValueError, fmtShape } from '@qkv/tensor-core';
+import { cat, defaultGenerator, dims, DTypeError, noGrad, ShapeError, stack, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import type { DecodeStepper } from '../decoding/stepper.js';
 
@@ -44,6 +44,8 @@ export interface GRUDecoderStep {
  */
 export class GRUEncoder extends Module {
   readonly combine: 'concat' | 'sum';
+  /** The padding id; rows are run up to their last other id. */
+  readonly padId: number;
   embedding: Embedding;
   dropout: Dropout;
   rnn: GRU;
@@ -53,15 +55,21 @@ export class GRUEncoder extends Module {
     super();
     const { generator } = options;
     this.combine = combine;
-    this.embedding = new Embedding(vocabSize, embedDim, { paddingIdx: options.padId ?? 0, generator });
+    this.padId = options.padId ?? 0;
+    this.embedding = new Embedding(vocabSize, embedDim, { paddingIdx: this.padId, generator });
     this.dropout = new Dropout(options.dropout ?? 0, { generator });
     this.rnn = new GRU(embedDim, hiddenSize, { bidirectional: true, batchFirst: true, generator });
     this.bridge = new Linear(2 * hiddenSize, hiddenSize, { generator });
   }
 
-  /** src int32 [B, S] → outputs [B, S, 2H or H], hidden [B, H]. */
+  /**
+   * src int32 [B, S] → outputs [B, S, 2H or H], hidden [B, H]. Each row runs over its own tokens only
+   * (up to its last non-pad id, as `pack_padded_sequence`), so a word's encoding does not depend on
+   * the batch it is in; outputs at the padding are 0.
+   */
   override forward(src: Tensor): { outputs: Tensor; hidden: Tensor } {
-    const [out, hN] = this.rnn.forward(this.dropout.forward(this.embedding.forward(src))); // [B, S, 2H], [2, B, H]
+    const lengths = sequenceLengths(src, this.padId);
+    const [out, hN] = this.rnn.forward(this.dropout.forward(this.embedding.forward(src)), undefined, { lengths }); // [B, S, 2H], [2, B, H]
     const H = this.rnn.hiddenSize;
     const outputs = this.combine === 'concat' ? out : out.narrow(2, 0, H).add(out.narrow(2, H, H));
     const hidden = this.bridge.forward(cat([hN.select(0, 0), hN.select(0, 1)], 1)).tanh(); // [B, H]
@@ -223,6 +231,17 @@ export class Seq2SeqGRU extends Module {
       }),
     };
   }
+}
+
+/** Per row of ids [B, S]: the position after its last non-pad id (at least 1, so an all-pad row still runs one step). */
+function sequenceLengths(ids: Tensor, padId: number): number[] {
+  const [B, S] = dims(ids, 2, 'GRUEncoder.forward', 'B, S');
+  const data = ids.dataSync();
+  return Array.from({ length: B }, (_, b) => {
+    let n = S;
+    while (n > 1 && data[b * S + n - 1] === padId) n--;
+    return n;
+  });
 }
 
 function checkIds(op: string, name: string, ids: Tensor): void {

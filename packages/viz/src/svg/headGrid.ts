@@ -27,6 +27,10 @@ export interface HeadGridOptions extends DocumentOptions {
   domain?: readonly [number, number];
   layerLabels?: readonly string[];
   headLabels?: readonly string[];
+  /** Labels of the T query rows (e.g. the tokens), drawn left of each layer's first thumbnail when the rows are not pooled. */
+  queryLabels?: readonly string[];
+  /** Labels of the S key columns, drawn under the last layer's thumbnails when the columns are not pooled. */
+  keyLabels?: readonly string[];
   fontSize?: number;
 }
 
@@ -69,7 +73,13 @@ export function headGrid(attention: ArrayInput, options: HeadGridOptions = {}): 
   const fontSize = options.fontSize ?? 11;
   const gap = 6;
   const columns: (number | 'mean' | 'max')[] = [...(showHeads ? headLabels.map((_, h) => h) : []), ...(aggregate === 'none' ? [] : [aggregate])];
-  const left = 8 + Math.max(...layerLabels.map((s) => estimateTextWidth(s, fontSize)));
+  const [rows, cols] = [matrices[0]![0]!.rows, matrices[0]![0]!.cols];
+  const queryLabels = tokenLabels(fn, 'queryLabels', options.queryLabels, rows, maxCells);
+  const keyLabels = tokenLabels(fn, 'keyLabels', options.keyLabels, cols, maxCells);
+  const tokenFont = Math.min(fontSize - 1, (thumbSize / Math.max(rows, cols)) * 0.95);
+  const queryWidth = queryLabels ? 4 + Math.max(...queryLabels.map((s) => estimateTextWidth(s, tokenFont))) : 0;
+  const keyHeight = keyLabels ? 6 + Math.max(...keyLabels.map((s) => estimateTextWidth(s, tokenFont))) : 0;
+  const left = 8 + Math.max(...layerLabels.map((s) => estimateTextWidth(s, fontSize))) + queryWidth;
   const titleHeight = options.title ? fontSize * 1.4 + 12 : 4;
   const top = titleHeight + fontSize + 8;
 
@@ -87,8 +97,20 @@ export function headGrid(attention: ArrayInput, options: HeadGridOptions = {}): 
     parts.push(text(label, { x: left + c * (thumbSize + gap) + thumbSize / 2, y: top - 6, 'text-anchor': 'middle', 'font-size': fontSize, fill: '#333', class: 'qkv-head-label' }));
   });
   layerLabels.forEach((label, l) => {
-    parts.push(text(label, { x: left - 6, y: top + l * (thumbSize + gap) + thumbSize / 2, 'text-anchor': 'end', 'dominant-baseline': 'central', 'font-size': fontSize, fill: '#333', class: 'qkv-layer-label' }));
+    parts.push(text(label, { x: left - 6 - queryWidth, y: top + l * (thumbSize + gap) + thumbSize / 2, 'text-anchor': 'end', 'dominant-baseline': 'central', 'font-size': fontSize, fill: '#333', class: 'qkv-layer-label' }));
+    queryLabels?.forEach((token, r) => {
+      parts.push(text(token, { x: left - 3, y: top + l * (thumbSize + gap) + ((r + 0.5) * thumbSize) / rows, 'text-anchor': 'end', 'dominant-baseline': 'central', 'font-size': tokenFont, fill: '#555', class: 'qkv-query-label' }));
+    });
   });
+  const below = top + layers * (thumbSize + gap) - gap + 4;
+  if (keyLabels) {
+    columns.forEach((_, c) => {
+      keyLabels.forEach((token, k) => {
+        const x = left + c * (thumbSize + gap) + ((k + 0.5) * thumbSize) / cols;
+        parts.push(text(token, { x, y: below, 'text-anchor': 'end', 'dominant-baseline': 'central', transform: `rotate(-90 ${x} ${below})`, 'font-size': tokenFont, fill: '#555', class: 'qkv-key-label' }));
+      });
+    });
+  }
   for (const t of thumbs) {
     const c = columns.indexOf(t.head);
     const x = left + c * (thumbSize + gap);
@@ -108,7 +130,7 @@ export function headGrid(attention: ArrayInput, options: HeadGridOptions = {}): 
   return svgDocument({
     kind: 'head-grid',
     width: left + gridW + 14 + COLOR_BAR_SPACE + 8,
-    height: top + Math.max(gridH, barHeight) + 12,
+    height: top + Math.max(gridH + keyHeight, barHeight) + 12,
     idPrefix,
     background: options.background,
     title: options.title ?? 'Attention by layer and head',
@@ -117,4 +139,11 @@ export function headGrid(attention: ArrayInput, options: HeadGridOptions = {}): 
       `${layers} layers × ${heads} heads of attention${aggregate === 'none' ? '' : ` with the ${aggregate} over heads`}; colour ${colormap.name} from ${formatNumber(d0)} to ${formatNumber(d1)}.`,
     body: parts.join(''),
   });
+}
+
+/** Token labels for one axis, or null when absent or when that axis is pooled (then cells are no longer tokens). */
+function tokenLabels(fn: string, name: string, labels: readonly string[] | undefined, n: number, maxCells: number): readonly string[] | null {
+  if (labels === undefined) return null;
+  if (labels.length !== n) throw new RangeError(`${fn}: ${name} must have ${n} entries, got ${labels.length}`);
+  return n > maxCells ? null : labels;
 }
