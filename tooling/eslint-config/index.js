@@ -15,6 +15,7 @@ export const allowedImports = {
   transformer: ['tensor-core', 'nn', 'attention'],
   onnx: ['tensor-core', 'nn', 'attention', 'transformer'],
   datasets: ['tokenizer'],
+  pretrained: ['tensor-core', 'nn', 'attention', 'transformer', 'tokenizer'],
 };
 
 const allPackages = Object.keys(allowedImports);

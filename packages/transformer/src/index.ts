@@ -20,7 +20,7 @@ export { beamSearch } from './decoding/beam-search.js';
 export type { BeamSearchOptions, Hypothesis } from './decoding/beam-search.js';
 
 export { Block, CausalSelfAttention, GPT, GPTBody, MLP } from './models/gpt.js';
-export type { GPTConfig, KVCache, LayerCache } from './models/gpt.js';
+export type { GenerateOptions, GPTConfig, KVCache, LayerCache } from './models/gpt.js';
 
 export type { Activation, TransformerLayerOptions } from './layers/options.js';
 export { TransformerEncoderLayer } from './layers/encoder-layer.js';
@@ -40,6 +40,8 @@ export type { ClassifierConfig } from './models/classifier.js';
 export { Seq2SeqTransformer } from './models/seq2seq-transformer.js';
 export type { Seq2SeqState, Seq2SeqTransformerConfig } from './models/seq2seq-transformer.js';
 export { VisionTransformer } from './models/vit.js';
+export { BertEmbeddings, BertForMaskedLM, BertForSequenceClassification, BertModel } from './models/bert.js';
+export type { BertConfig, BertInputs } from './models/bert.js';
 export type { ViTConfig } from './models/vit.js';
 export { BahdanauDecoder, GRUEncoder, LuongDecoder, Seq2SeqGRU } from './models/seq2seq-gru.js';
 export type { GRUDecodeState, GRUDecoderStep, RNNAttentionKind, Seq2SeqGRUConfig } from './models/seq2seq-gru.js';

@@ -2,8 +2,10 @@
 // parameter names), with a KV cache for generation and every layer's attention weights on request.
 import { scaledDotProductAttention } from '@qkv/attention';
 import { Dropout, Embedding, LayerNorm, Linear, Module, ModuleList, init } from '@qkv/nn';
-import { arange, cat, DTypeError, ShapeError, ValueError, fmtShape } from '@qkv/tensor-core';
+import { arange, cat, DTypeError, noGrad, ShapeError, tensor, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
+import { greedyDecode } from '../decoding/greedy.js';
+import { sample } from '../decoding/sample.js';
 import type { DecodeStepper } from '../decoding/stepper.js';
 import { RotaryEmbedding } from '../positional/rotary.js';
 
@@ -24,7 +26,24 @@ export interface GPTConfig {
   tieWeights?: boolean;
   /** Positions: a learned table `wpe` (default, GPT-2) or rotary embeddings on q and k (no `wpe`). */
   positional?: 'learned' | 'rotary';
+  /** The MLP's GELU: exact (`'none'`, default) or the tanh approximation (`'tanh'`, GPT-2's `gelu_new`). */
+  geluApproximate?: 'none' | 'tanh';
+  /** LayerNorm epsilon (default 1e-5, GPT-2's `layer_norm_epsilon`). */
+  layerNormEps?: number;
   generator?: Generator;
+}
+
+/** Options of `GPT.generate`: sampling when any of temperature / topK / topP is given, else greedy. */
+export interface GenerateOptions {
+  /** Tokens to add (default 32). */
+  maxNewTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  /** Seed of the sampling generator (default 0). */
+  seed?: number;
+  /** Stop a row once it emits this token. */
+  eosId?: number;
 }
 
 /** One layer's cached keys and values, each [B, H, t, D]. */
@@ -89,10 +108,12 @@ export class MLP extends Module {
   cFc: Linear;
   cProj: Linear;
   dropout: Dropout;
+  readonly approximate: 'none' | 'tanh';
 
   constructor(config: GPTConfig) {
     super();
     const bias = config.bias ?? true;
+    this.approximate = config.geluApproximate ?? 'none';
     this.cFc = new Linear(config.nEmbd, 4 * config.nEmbd, { bias, generator: config.generator });
     this.cProj = new Linear(4 * config.nEmbd, config.nEmbd, { bias, generator: config.generator });
     this.dropout = new Dropout(config.dropout ?? 0, { generator: config.generator });
@@ -100,7 +121,7 @@ export class MLP extends Module {
 
   /** x [B, T, E] → [B, T, E]. */
   override forward(x: Tensor): Tensor {
-    return this.dropout.forward(this.cProj.forward(this.cFc.forward(x).gelu()));
+    return this.dropout.forward(this.cProj.forward(this.cFc.forward(x).gelu(this.approximate)));
   }
 }
 
@@ -113,9 +134,10 @@ export class Block extends Module {
 
   constructor(config: GPTConfig) {
     super();
-    this.ln_1 = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
+    const norm = { bias: config.bias ?? true, eps: config.layerNormEps ?? 1e-5 };
+    this.ln_1 = new LayerNorm(config.nEmbd, norm);
     this.attn = new CausalSelfAttention(config);
-    this.ln_2 = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
+    this.ln_2 = new LayerNorm(config.nEmbd, norm);
     this.mlp = new MLP(config);
   }
 
@@ -141,7 +163,7 @@ export class GPTBody extends Module {
     this.wpe = config.positional === 'rotary' ? null : new Embedding(config.blockSize, config.nEmbd, { generator: config.generator });
     this.drop = new Dropout(config.dropout ?? 0, { generator: config.generator });
     this.h = new ModuleList(Array.from({ length: config.nLayer }, () => new Block(config)));
-    this.ln_f = new LayerNorm(config.nEmbd, { bias: config.bias ?? true });
+    this.ln_f = new LayerNorm(config.nEmbd, { bias: config.bias ?? true, eps: config.layerNormEps ?? 1e-5 });
   }
 }
 
@@ -163,7 +185,7 @@ export class GPT extends Module {
 
   constructor(config: GPTConfig) {
     super();
-    this.config = { dropout: 0, bias: true, tieWeights: true, positional: 'learned', ...config };
+    this.config = { dropout: 0, bias: true, tieWeights: true, positional: 'learned', geluApproximate: 'none', layerNormEps: 1e-5, ...config };
     this.transformer = new GPTBody(config);
     this.lmHead = new Linear(config.nEmbd, config.vocabSize, { bias: false, generator: config.generator });
     if (this.config.tieWeights) this.lmHead.weight = this.transformer.wte.weight; // both names stay in the state dict, as PyTorch's
@@ -211,6 +233,33 @@ export class GPT extends Module {
   /** idx int32 [B, T] → logits [B, T, V] (no attention weights are formed). */
   override forward(idx: Tensor): Tensor {
     return this.forwardWithCache(idx, [], { needWeights: false }).logits;
+  }
+
+  /**
+   * idx int32 [B, T] → logits [B, T, V] and every layer's attention probabilities, each [B, H, T, T].
+   * @example const { logits, attentions } = gpt.forwardWithAttention(ids); // attentions[l]: [B, H, T, T]
+   */
+  forwardWithAttention(idx: Tensor): { logits: Tensor; attentions: Tensor[] } {
+    const { logits, attention } = this.forwardWithCache(idx, [], { needWeights: true });
+    return { logits, attentions: attention };
+  }
+
+  /**
+   * Continues `ids` (token ids, or int32 [B, T0]) by up to `maxNewTokens` tokens on the KV cache:
+   * sampled (`sample`) when temperature, topK or topP is given, greedy otherwise. Returns the prompt
+   * and the new tokens in the same form as `ids` (number[], or int32 [B, T0 + n]).
+   * @example tokenizer.decode(gpt.generate(tokenizer.encode('The attention'), { maxNewTokens: 20, topK: 40 }))
+   */
+  generate(ids: readonly number[], options?: GenerateOptions): number[];
+  generate(ids: Tensor, options?: GenerateOptions): Tensor;
+  generate(ids: readonly number[] | Tensor, options: GenerateOptions = {}): number[] | Tensor {
+    const prompt = Array.isArray(ids) ? tensor([...(ids as readonly number[])], { dtype: 'int32' }).unsqueeze(0) : (ids as Tensor);
+    const { temperature, topK, topP, seed = 0, maxNewTokens = 32, eosId } = options;
+    const sampled = temperature !== undefined || topK !== undefined || topP !== undefined;
+    const out = noGrad(() => (sampled
+      ? sample(this.stepper(), { prompt, maxNewTokens, eosId, temperature, topK, topP, seed })
+      : greedyDecode(this.stepper(), { prompt, maxNewTokens, eosId })));
+    return Array.isArray(ids) ? Array.from(out.dataSync()) : out;
   }
 
   /**
