@@ -11,6 +11,7 @@ import { exportGPT } from './models/gpt.js';
 import { layerExporters } from './models/layers.js';
 import { encoderModelExporters } from './models/encoders.js';
 import { seq2seqExporters } from './models/seq2seq.js';
+import { bertExporters } from './models/bert.js';
 import type { ExportOnnxOptions, ModelExporter, ResolvedOptions } from './models/options.js';
 import { encodeModel } from './proto/codec.js';
 
@@ -19,6 +20,7 @@ type Constructor = abstract new (...args: never[]) => Module;
 /** Module classes the exporter knows, most specific first; `register` adds more (e.g. pretrained families). */
 const EXPORTERS: [Constructor, ModelExporter<never>][] = [
   [GPT, exportGPT],
+  ...(bertExporters as unknown as [Constructor, ModelExporter<never>][]),
   ...(seq2seqExporters as unknown as [Constructor, ModelExporter<never>][]),
   ...(encoderModelExporters as unknown as [Constructor, ModelExporter<never>][]),
   ...(layerExporters as unknown as [Constructor, ModelExporter<never>][]),

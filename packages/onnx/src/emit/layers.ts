@@ -41,16 +41,25 @@ export function embedding(g: GraphBuilder, m: Embedding, ids: string): string {
   return g.op('Gather', [g.weight(m.weight), ids], { axis: 0 });
 }
 
-/** Exact GELU, 0.5·x·(1 + erf(x/√2)) (the Gelu op arrives only in opset 20). */
-export function gelu(g: GraphBuilder, x: string): string {
-  const erf = g.op('Erf', [g.op('Mul', [x, g.scalar(Math.SQRT1_2)])]);
-  return g.op('Mul', [g.op('Mul', [x, g.scalar(0.5)]), g.op('Add', [erf, g.scalar(1)])]);
+/**
+ * GELU (the Gelu op arrives only in opset 20): exact 0.5·x·(1 + erf(x/√2)), or with `'tanh'`
+ * GPT-2's 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ */
+export function gelu(g: GraphBuilder, x: string, approximate: 'none' | 'tanh' = 'none'): string {
+  const inner = approximate === 'tanh'
+    ? g.op('Tanh', [g.op('Mul', [g.op('Add', [x, g.op('Mul', [g.op('Mul', [g.op('Mul', [x, x]), x]), g.scalar(0.044715)])]), g.scalar(Math.sqrt(2 / Math.PI))])])
+    : g.op('Erf', [g.op('Mul', [x, g.scalar(Math.SQRT1_2)])]);
+  return g.op('Mul', [g.op('Mul', [x, g.scalar(0.5)]), g.op('Add', [inner, g.scalar(1)])]);
 }
 
+/** A feed-forward activation: the layer's own, or 'gelu_tanh' when a model knows its function is GELU-tanh. */
+export type ActivationKind = Activation | 'gelu_tanh';
+
 /** The feed-forward activation; a custom function cannot be exported. */
-export function activation(g: GraphBuilder, kind: Activation, x: string, where: string): string {
+export function activation(g: GraphBuilder, kind: ActivationKind, x: string, where: string): string {
   if (kind === 'relu') return g.op('Relu', [x]);
   if (kind === 'gelu') return gelu(g, x);
+  if (kind === 'gelu_tanh') return gelu(g, x, 'tanh');
   throw new OnnxExportError(`exportOnnx: ${where} uses a custom activation function (${kind.name || 'anonymous'}); only 'relu' and 'gelu' can be exported`);
 }
 

@@ -35,24 +35,28 @@ function directionWeights(g: GraphBuilder, w: GateWeights, H: number): [string, 
  * A GRU over x [T, B, in] from h0 [D, B, H] (or zeros when null) → Y [T, D, B, H], Y_h [D, B, H].
  * `directions` lists each direction's weights (one, or forward and reverse).
  */
-export function gruOp(g: GraphBuilder, directions: GateWeights[], H: number, x: string, h0: string | null): [string, string] {
+export function gruOp(g: GraphBuilder, directions: GateWeights[], H: number, x: string, h0: string | null, lengths: string | null = null): [string, string] {
   const parts = directions.map((w) => directionWeights(g, w, H));
   const stack = (i: number) => (parts.length === 1 ? parts[0]![i]! : g.op('Concat', parts.map((p) => p[i]!), { axis: 0 }));
-  const inputs = [x, stack(0), stack(1), stack(2), '', h0 ?? ''];
+  const inputs = [x, stack(0), stack(1), stack(2), lengths ?? '', h0 ?? ''];
   while (inputs.at(-1) === '') inputs.pop();
   const [y, yh] = g.opN('GRU', inputs, 2, { hidden_size: H, linear_before_reset: 1, direction: directions.length === 2 ? 'bidirectional' : 'forward' });
   return [y!, yh!];
 }
 
-/** nn.GRU (one layer) on batch-first x [B, T, in] → outputs [B, T, D·H], final states [D, B, H]. */
-export function gru(g: GraphBuilder, m: GRU, x: string): { outputs: string; finals: string } {
+/**
+ * nn.GRU (one layer) on batch-first x [B, T, in] → outputs [B, T, D·H], final states [D, B, H].
+ * `lengths` (int32 [B]) is GRU.forward's `lengths` option: ONNX's sequence_lens has the same
+ * meaning (state frozen and outputs 0 past the length, the reverse direction starting at its end).
+ */
+export function gru(g: GraphBuilder, m: GRU, x: string, lengths: string | null = null): { outputs: string; finals: string } {
   if (m.numLayers !== 1) throw new OnnxExportError(`exportOnnx: a GRU of ${m.numLayers} layers cannot be exported yet (one layer, one or two directions)`);
   const self = m as unknown as Record<string, Tensor | undefined>;
   const dirs = (m.bidirectional ? ['', '_reverse'] : ['']).map((s) => ({
     ih: self[`weight_ih_l0${s}`]!, hh: self[`weight_hh_l0${s}`]!, bih: self[`bias_ih_l0${s}`] ?? null, bhh: self[`bias_hh_l0${s}`] ?? null,
   }));
   const H = m.hiddenSize;
-  const [y, yh] = gruOp(g, dirs, H, g.op('Transpose', [x], { perm: [1, 0, 2] }), null);
+  const [y, yh] = gruOp(g, dirs, H, g.op('Transpose', [x], { perm: [1, 0, 2] }), null, lengths);
   const outputs = g.op('Reshape', [g.op('Transpose', [y], { perm: [2, 0, 1, 3] }), g.ints([0, 0, dirs.length * H])]); // [T, D, B, H] → [B, T, D·H]
   return { outputs, finals: yh };
 }

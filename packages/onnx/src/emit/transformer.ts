@@ -5,11 +5,26 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { multiheadAttention } from './attention.js';
 import type { Keep } from './attention.js';
 import { activation, layerNorm, linear } from './layers.js';
+import type { ActivationKind } from './layers.js';
 
 type Layer = TransformerEncoderLayer | TransformerDecoderLayer;
 
+/** Models whose layers hold a function that is a known activation (BERT's gelu_tanh) say so here. */
+let activationOverride: ActivationKind | null = null;
+
+/** Runs `fn` with every feed-forward activation taken as `kind`. */
+export function withActivation<T>(kind: ActivationKind | null, fn: () => T): T {
+  const before = activationOverride;
+  activationOverride = kind;
+  try {
+    return fn();
+  } finally {
+    activationOverride = before;
+  }
+}
+
 function feedForward(g: GraphBuilder, layer: Layer, x: string, where: string): string {
-  return linear(g, layer.linear2, activation(g, layer.options.activation, linear(g, layer.linear1, x), where));
+  return linear(g, layer.linear2, activation(g, activationOverride ?? layer.options.activation, linear(g, layer.linear1, x), where));
 }
 
 /** One encoder layer: x [N, S, E] → y [N, S, E] and the self-attention weights [N, H, S, S]. */

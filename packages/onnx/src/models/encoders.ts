@@ -44,7 +44,11 @@ export const exportClassifier: ModelExporter<TransformerClassifier> = (g, model,
   if (options.attentionOutputs) probs.forEach((p, i) => g.output(p, `attentions.${i}`, 'float32', ['batch', H, 'sequence', 'sequence']));
 };
 
-/** VisionTransformer: `pixel_values` [batch, C, S, S] → `logits` [batch, classes] (+ `attentions.N`). */
+/**
+ * VisionTransformer: `pixel_values` [batch, C, S, S] → `logits` [batch, classes]; a model without a
+ * head gives `last_hidden_state` [batch, N + 1, E] and `pooler_output` [batch, E] (the pooler's
+ * tanh output, or the CLS features without one) as Hugging Face's ViTModel. Plus `attentions.N`.
+ */
 export const exportViT: ModelExporter<VisionTransformer> = (g, model, options) => {
   rejectOptions('VisionTransformer', options, ['attentionOutputs']);
   const [C, S, P] = [model.inChannels, model.imageSize, model.patchSize];
@@ -59,7 +63,12 @@ export const exportViT: ModelExporter<VisionTransformer> = (g, model, options) =
   const x = g.op('Add', [g.op('Concat', [cls, tokens], { axis: 1 }), g.weight(model.posEmbedding)]); // [B, N + 1, E]
   const { y, probs } = g.scoped('encoder', () => encoderStack(g, model.encoder, x, null, 'VisionTransformer.encoder'));
   const first = g.op('Gather', [y, g.ints([0], [])], { axis: 1 }); // the CLS output [B, E]
-  g.output(linear(g, model.head, first), 'logits', 'float32', ['batch', model.head.weight.shape[0]!]);
+  if (model.head) {
+    g.output(linear(g, model.head, first), 'logits', 'float32', ['batch', model.head.weight.shape[0]!]);
+  } else {
+    g.output(y, 'last_hidden_state', 'float32', ['batch', side * side + 1, E]);
+    g.output(model.pooler ? g.op('Tanh', [linear(g, model.pooler, first)]) : first, 'pooler_output', 'float32', ['batch', E]);
+  }
   if (options.attentionOutputs) probs.forEach((p, i) => g.output(p, `attentions.${i}`, 'float32', ['batch', H, side * side + 1, side * side + 1]));
 };
 

@@ -61,7 +61,7 @@ export const exportGPT: ModelExporter<GPT> = (g, model, options) => {
   [...h].forEach((block, l) => g.scoped(`transformer.h.${l}`, () => {
     const a = g.scoped('attn', () => selfAttention(g, block.attn, layerNorm(g, block.ln_1, x), pastNames?.[l] ?? null, keep, positionsF));
     x = g.op('Add', [x, a.y]);
-    const m = g.scoped('mlp', () => linear(g, block.mlp.cProj, gelu(g, linear(g, block.mlp.cFc, layerNorm(g, block.ln_2, x)))));
+    const m = g.scoped('mlp', () => linear(g, block.mlp.cProj, gelu(g, linear(g, block.mlp.cFc, layerNorm(g, block.ln_2, x)), block.mlp.approximate)));
     x = g.op('Add', [x, m]);
     layers.push(a);
   }));

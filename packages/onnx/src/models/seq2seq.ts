@@ -2,7 +2,8 @@
 // decoding loop calls — Seq2SeqTransformer's decoder over the target prefix, Seq2SeqGRU's one step.
 import { BahdanauDecoder, Seq2SeqGRU, Seq2SeqTransformer } from '@qkv/transformer';
 import { andKeep, causalKeep, paddingKeep } from '../emit/attention.js';
-import { embedding, linear } from '../emit/layers.js';
+import { embedding, linear, scalarDimOf } from '../emit/layers.js';
+import type { GraphBuilder } from '../graph/builder.js';
 import { gru, gruCell, sourceAttention } from '../emit/rnn.js';
 import { decoderStack, encoderStack } from '../emit/transformer.js';
 import { embedTokens } from './encoders.js';
@@ -44,6 +45,14 @@ export const exportSeq2SeqTransformer: ModelExporter<Seq2SeqTransformer> = (g, m
   attn(r.crossProbs, 'cross_attentions', 'target_sequence', 'source_sequence');
 };
 
+/** GRUEncoder's lengths: each row up to its last non-pad token (at least 1) → int32 [B]. */
+function sequenceLengths(g: GraphBuilder, src: string, isPad: string): string {
+  const S = scalarDimOf(g, src, 1);
+  const positions = g.op('Range', [g.ints([1], []), g.op('Add', [S, g.ints([1], [])]), g.ints([1], [])]); // 1 … S
+  const lastReal = g.op('ReduceMax', [g.op('Mul', [g.op('Cast', [g.op('Not', [isPad])], { to: 7 }), positions])], { axes: [1], keepdims: 0 });
+  return g.op('Cast', [g.op('Max', [lastReal, g.ints([1], [])])], { to: 6 });
+}
+
 /**
  * Seq2SeqGRU. `part: 'encoder'`: `src` int64 [batch, source_sequence] → `encoder_outputs`
  * [batch, source_sequence, K], `hidden` [batch, H], `key_padding_mask` bool. `part: 'decoder'` (one
@@ -57,13 +66,14 @@ export const exportSeq2SeqGRU: ModelExporter<Seq2SeqGRU> = (g, model, options) =
   const K = encoder.combine === 'concat' ? 2 * H : H;
   if (options.part === 'encoder') {
     const src = g.input('src', 'int64', ['batch', 'source_sequence']);
-    const { outputs, finals } = g.scoped('encoder.rnn', () => gru(g, encoder.rnn, embedding(g, encoder.embedding, src)));
+    const isPad = g.op('Equal', [src, g.ints([model.padId], [])]);
+    const { outputs, finals } = g.scoped('encoder.rnn', () => gru(g, encoder.rnn, embedding(g, encoder.embedding, src), sequenceLengths(g, src, isPad)));
     const [fwd, bwd] = g.opN('Split', [outputs, g.ints([H, H])], 2, { axis: 2 });
     const combined = encoder.combine === 'concat' ? outputs : g.op('Add', [fwd!, bwd!]);
     const both = g.op('Reshape', [g.op('Transpose', [finals], { perm: [1, 0, 2] }), g.ints([0, 2 * H])]); // [B, 2H] = cat(h_fwd, h_bwd)
     g.output(combined, 'encoder_outputs', 'float32', ['batch', 'source_sequence', K]);
     g.output(g.op('Tanh', [linear(g, encoder.bridge, both)]), 'hidden', 'float32', ['batch', H]);
-    g.output(g.op('Equal', [src, g.ints([model.padId], [])]), 'key_padding_mask', 'bool', ['batch', 'source_sequence']);
+    g.output(isPad, 'key_padding_mask', 'bool', ['batch', 'source_sequence']);
     return;
   }
   const token = g.input('token', 'int64', ['batch']);
