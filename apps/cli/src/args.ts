@@ -15,6 +15,9 @@ commands:
   predict <recipe> <input> --checkpoint F
                                    the model's output, with its attention as a terminal heatmap
   export <recipe> --checkpoint F   write model.safetensors + manifest.json for the demo (--out)
+  export-onnx --model NAME|DIR --out model.onnx
+                                   a shipped model or a Hub-layout folder as ONNX (opset 17);
+                                   qkv export-onnx --help for its options
   average <recipe> F1 F2 [F…]      the mean of several checkpoints' weights, scored on the test
                                    split: model.safetensors + manifest.json in --out (default:
                                    average/ beside F1), for eval / predict / export --checkpoint
