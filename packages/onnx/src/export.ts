@@ -18,20 +18,21 @@ import { encodeModel } from './proto/codec.js';
 type Constructor = abstract new (...args: never[]) => Module;
 
 /** Module classes the exporter knows, most specific first; `register` adds more (e.g. pretrained families). */
-const EXPORTERS: [Constructor, ModelExporter<never>][] = [
-  [GPT, exportGPT],
-  ...(bertExporters as unknown as [Constructor, ModelExporter<never>][]),
-  ...(seq2seqExporters as unknown as [Constructor, ModelExporter<never>][]),
-  ...(encoderModelExporters as unknown as [Constructor, ModelExporter<never>][]),
-  ...(layerExporters as unknown as [Constructor, ModelExporter<never>][]),
+const EXPORTERS: [Constructor, ModelExporter<never>, string][] = [
+  [GPT, exportGPT, 'GPT'],
+  ...(bertExporters as unknown as [Constructor, ModelExporter<never>, string][]),
+  ...(seq2seqExporters as unknown as [Constructor, ModelExporter<never>, string][]),
+  ...(encoderModelExporters as unknown as [Constructor, ModelExporter<never>, string][]),
+  ...(layerExporters as unknown as [Constructor, ModelExporter<never>, string][]),
 ];
 
 /**
- * Teaches `exportOnnx` a module class (checked before the built-in ones).
+ * Teaches `exportOnnx` a module class (checked before the built-in ones); `name` is how errors name it.
  * @example registerOnnxExporter(MyModel, (g, model, options) => { … })
  */
-export function registerOnnxExporter<M extends Module>(cls: abstract new (...args: never[]) => M, exporter: ModelExporter<M>): void {
-  EXPORTERS.unshift([cls, exporter]);
+export function registerOnnxExporter<M extends Module>(cls: abstract new (...args: never[]) => M, exporter: ModelExporter<M>, name: string = cls.name): void {
+  const row: [Constructor, ModelExporter<never>, string] = [cls, exporter, name];
+  EXPORTERS.unshift(row);
 }
 
 function resolve(options: ExportOnnxOptions): ResolvedOptions {
@@ -67,12 +68,12 @@ export function exportOnnxGraph(module: Module, exampleInputs: Tensor[] | Readon
   const resolved = resolve(options);
   const entry = EXPORTERS.find(([cls]) => module instanceof cls);
   if (!entry) {
-    const known = EXPORTERS.map(([cls]) => cls.name).join(', ');
+    const known = EXPORTERS.map(([, , name]) => name).join(', ');
     throw new OnnxExportError(`exportOnnx: cannot export ${module?.constructor?.name ?? String(module)}; supported modules: ${known}`);
   }
-  const g = new GraphBuilder(resolved.graphName ?? module.constructor.name, module);
+  const g = new GraphBuilder(resolved.graphName ?? entry[2], module);
   (entry[1] as ModelExporter<Module>)(g, module, resolved);
-  const graph = g.build(resolved.opset, `${module.constructor.name} exported by @qkv/onnx`);
+  const graph = g.build(resolved.opset, `${entry[2]} exported by @qkv/onnx`);
   checkExamples(graph.inputs, exampleInputs);
   return graph;
 }

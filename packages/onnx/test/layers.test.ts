@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LayerNorm } from '@qkv/nn';
 import { Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '@qkv/transformer';
-import { causalMask } from '@qkv/attention';
+import { causalMask, MultiheadAttention } from '@qkv/attention';
 import { manualSeed, noGrad, randn, tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { exportOnnx, OnnxExportError } from '../src/index.js';
@@ -73,5 +73,22 @@ describe('Transformer layers and stacks → ONNX', () => {
     expect(() => exportOnnx(new TransformerEncoderLayer(8, 2), [randn([3, 1, 8])], { kvCache: true })).toThrow(/option kvCache = true is not supported for TransformerEncoderLayer/);
     expect(() => exportOnnx(new TransformerEncoderLayer(8, 2), [randn([3, 1, 9])])).toThrow(/example input 'src' must be float32 \[sequence, batch, 8\], got float32 \[3,1,9\]/);
     expect(() => exportOnnx(new TransformerEncoderLayer(8, 2), [randn([3, 1, 8])], { opset: 16 })).toThrow(/opset must be an integer ≥ 17/);
+  });
+});
+
+describe('MultiheadAttention → ONNX (self-attention)', () => {
+  it('matches forward with per-head weights, batch-first and sequence-first', async () => {
+    for (const batchFirst of [true, false]) {
+      const mha = new MultiheadAttention(12, 3, { batchFirst }).eval();
+      const s = await session(exportOnnx(mha, [], { attentionOutputs: true, keyPaddingMask: true }));
+      for (const [N, L] of [[1, 4], [2, 7]] as [number, number][]) {
+        const x = randn(batchFirst ? [N, L, 12] : [L, N, 12]);
+        const mask = padMask(L, Array.from({ length: N }, (_, i) => i));
+        const out = await s.run({ query: ortFloat(x), key_padding_mask: ortBool(mask) });
+        const [y, w] = noGrad(() => mha.forward(x, x, x, { keyPaddingMask: mask, averageAttnWeights: false }));
+        expect(maxDiff(out.output!, y)).toBeLessThan(1e-4);
+        expect(maxDiff(out['attentions.0']!, w!)).toBeLessThan(1e-4);
+      }
+    }
   });
 });

@@ -25,7 +25,7 @@ function body(g: GraphBuilder, bert: BertModel, prefix: string): { hidden: strin
     return layerNorm(g, e.layerNorm, sum);
   });
   const keep = paddingKeep(g, g.op('Equal', [mask, g.ints([0], [])]));
-  const { y, probs } = g.scoped(`${prefix}encoder`, () => withActivation(act(bert), () => encoderStack(g, bert.encoder, x, keep, `${bert.constructor.name}.encoder`)));
+  const { y, probs } = g.scoped(`${prefix}encoder`, () => withActivation(act(bert), () => encoderStack(g, bert.encoder, x, keep, `${prefix}encoder`)));
   return { hidden: y, probs };
 }
 
@@ -65,7 +65,7 @@ export const exportBertForSequenceClassification: ModelExporter<BertForSequenceC
 
 /** The table rows this file adds to `exportOnnx`. */
 export const bertExporters = [
-  [BertForMaskedLM, exportBertForMaskedLM],
-  [BertForSequenceClassification, exportBertForSequenceClassification],
-  [BertModel, exportBertModel],
+  [BertForMaskedLM, exportBertForMaskedLM, 'BertForMaskedLM'],
+  [BertForSequenceClassification, exportBertForSequenceClassification, 'BertForSequenceClassification'],
+  [BertModel, exportBertModel, 'BertModel'],
 ] as const;

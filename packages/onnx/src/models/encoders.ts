@@ -74,6 +74,6 @@ export const exportViT: ModelExporter<VisionTransformer> = (g, model, options) =
 
 /** The table rows this file adds to `exportOnnx`. */
 export const encoderModelExporters = [
-  [TransformerClassifier, exportClassifier],
-  [VisionTransformer, exportViT],
+  [TransformerClassifier, exportClassifier, 'TransformerClassifier'],
+  [VisionTransformer, exportViT, 'VisionTransformer'],
 ] as const;

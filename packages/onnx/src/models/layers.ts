@@ -3,7 +3,8 @@
 import { Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '@qkv/transformer';
 import type { Dim } from '../proto/schema.js';
 import type { GraphBuilder } from '../graph/builder.js';
-import { andKeep, causalKeep, paddingKeep } from '../emit/attention.js';
+import { MultiheadAttention } from '@qkv/attention';
+import { andKeep, causalKeep, multiheadAttention, paddingKeep } from '../emit/attention.js';
 import type { Keep } from '../emit/attention.js';
 import { swap01 } from '../emit/layers.js';
 import { decoderLayer, decoderStack, encoderLayer, encoderStack } from '../emit/transformer.js';
@@ -46,13 +47,13 @@ function encoder(g: GraphBuilder, m: TransformerEncoderLayer | TransformerEncode
 
 /** TransformerEncoderLayer / TransformerEncoder: `src` → `output` (+ `attentions.N`). */
 export const exportEncoder: ModelExporter<TransformerEncoderLayer | TransformerEncoder> = (g, m, options) => {
-  rejectOptions(m.constructor.name, options, SUPPORTED);
+  rejectOptions(m instanceof TransformerEncoder ? 'TransformerEncoder' : 'TransformerEncoderLayer', options, SUPPORTED);
   encoder(g, m, options);
 };
 
 /** TransformerDecoderLayer / TransformerDecoder: `tgt`, `memory` → `output` (+ `attentions.N`, `cross_attentions.N`). Causal by default. */
 export const exportDecoder: ModelExporter<TransformerDecoderLayer | TransformerDecoder> = (g, m, options) => {
-  rejectOptions(m.constructor.name, options, SUPPORTED);
+  rejectOptions(m instanceof TransformerDecoder ? 'TransformerDecoder' : 'TransformerDecoderLayer', options, SUPPORTED);
   const first = m instanceof TransformerDecoder ? m.layers.get(0) : m;
   const { dModel: E, nhead: H, options: { batchFirst } } = first;
   const x = sequenceInput(g, 'tgt', 'target_sequence', E, batchFirst);
@@ -88,11 +89,25 @@ export const exportTransformer: ModelExporter<Transformer> = (g, m, options) => 
   }
 };
 
+/**
+ * MultiheadAttention as self-attention: `query` in the module's layout → `output` (+ `attentions.0`,
+ * per head [batch, H, sequence, sequence]); `key_padding_mask` and causal masking as options.
+ */
+export const exportMultiheadAttention: ModelExporter<MultiheadAttention> = (g, m, options) => {
+  rejectOptions('MultiheadAttention', options, SUPPORTED);
+  const x = sequenceInput(g, 'query', 'sequence', m.embedDim, m.batchFirst);
+  const keep = selfKeep(g, x, 'key_padding_mask', 'sequence', options, false);
+  const { out, probs } = multiheadAttention(g, m, x, x, x, keep, true);
+  sequenceOutput(g, out, 'sequence', m.embedDim, m.batchFirst);
+  if (options.attentionOutputs) attentionOutputs(g, [probs], 'attentions', m.numHeads, 'sequence', 'sequence');
+};
+
 /** The table rows this file adds to `exportOnnx`. */
 export const layerExporters = [
-  [TransformerEncoderLayer, exportEncoder],
-  [TransformerEncoder, exportEncoder],
-  [TransformerDecoderLayer, exportDecoder],
-  [TransformerDecoder, exportDecoder],
-  [Transformer, exportTransformer],
+  [MultiheadAttention, exportMultiheadAttention, 'MultiheadAttention'],
+  [TransformerEncoderLayer, exportEncoder, 'TransformerEncoderLayer'],
+  [TransformerEncoder, exportEncoder, 'TransformerEncoder'],
+  [TransformerDecoderLayer, exportDecoder, 'TransformerDecoderLayer'],
+  [TransformerDecoder, exportDecoder, 'TransformerDecoder'],
+  [Transformer, exportTransformer, 'Transformer'],
 ] as const;

@@ -102,6 +102,6 @@ export const exportSeq2SeqGRU: ModelExporter<Seq2SeqGRU> = (g, model, options) =
 
 /** The table rows this file adds to `exportOnnx`. */
 export const seq2seqExporters = [
-  [Seq2SeqTransformer, exportSeq2SeqTransformer],
-  [Seq2SeqGRU, exportSeq2SeqGRU],
+  [Seq2SeqTransformer, exportSeq2SeqTransformer, 'Seq2SeqTransformer'],
+  [Seq2SeqGRU, exportSeq2SeqGRU, 'Seq2SeqGRU'],
 ] as const;
