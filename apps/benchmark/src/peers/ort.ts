@@ -59,7 +59,7 @@ export async function ortGenerator(system: OrtRunner['system'], model: Uint8Arra
       let input = Array.from(prompt);
       const out = new Int32Array(newTokens);
       for (let i = 0; i < newTokens; i++) {
-        const result = await (session as ortNode.InferenceSession).run({ input_ids: ids(input), ...past } as Record<string, ortNode.Tensor>);
+        const result = await session.run({ input_ids: ids(input), ...past });
         const logits = result.logits!.data as Float32Array;
         const last = logits.subarray((input.length - 1) * V, input.length * V);
         let best = 0;
