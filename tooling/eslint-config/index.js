@@ -13,6 +13,7 @@ export const allowedImports = {
   nn: ['tensor-core'],
   attention: ['tensor-core', 'nn'],
   transformer: ['tensor-core', 'nn', 'attention'],
+  onnx: ['tensor-core', 'nn', 'attention', 'transformer'],
   datasets: ['tokenizer'],
   pretrained: ['tensor-core', 'nn', 'attention', 'transformer', 'tokenizer'],
 };

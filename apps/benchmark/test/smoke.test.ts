@@ -49,7 +49,7 @@ describe('pnpm bench --quick', () => {
     const systems = (suite: string) => new Set(json.measurements.filter((m) => m.suite === suite).map((m) => m.system));
     expect([...systems('mha')]).toEqual(expect.arrayContaining(['qkv-cpu', 'qkv-wasm', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime-node', 'onnxruntime-web']));
     expect([...systems('encoder')]).toEqual(expect.arrayContaining(['qkv-cpu', 'qkv-wasm', 'tfjs-wasm']));
-    expect([...systems('gpt-decode')]).toEqual(expect.arrayContaining(['qkv-wasm KV cache', 'qkv-wasm no cache']));
+    expect([...systems('gpt-decode')]).toEqual(expect.arrayContaining(['qkv-wasm KV cache', 'qkv-wasm no cache', 'onnxruntime-node KV cache', 'onnxruntime-web KV cache']));
     expect([...systems('finetune')]).toEqual(expect.arrayContaining(['qkv-wasm LoRA r8 c_attn', 'qkv-wasm full']));
     expect([...systems('rnn-vs-attention')]).toEqual(expect.arrayContaining(['qkv-cpu GRU', 'qkv-cpu self-attention']));
     for (const suite of all) {

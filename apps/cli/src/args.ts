@@ -21,6 +21,9 @@ commands:
   finetune --model DIR --data FILE
                                    LoRA (or full) fine-tuning of a saved model on a text file,
                                    held-out perplexity before and after (qkv finetune --help)
+  export-onnx --model NAME|DIR --out model.onnx
+                                   a shipped model or a Hub-layout folder as ONNX (opset 17);
+                                   qkv export-onnx --help for its options
   average <recipe> F1 F2 [F…]      the mean of several checkpoints' weights, scored on the test
                                    split: model.safetensors + manifest.json in --out (default:
                                    average/ beside F1), for eval / predict / export --checkpoint

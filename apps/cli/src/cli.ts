@@ -9,12 +9,14 @@ import { terminalHeatmap } from '@qkv/viz';
 import { parse, USAGE } from './args.js';
 import { UsageError } from './errors.js';
 import { finetuneMain } from './finetune/command.js';
+import { exportOnnxCommand } from './export-onnx.js';
 import { recipes } from './recipes/index.js';
 import { averageWeights, loadWeights } from './train/checkpoint.js';
 import { formatMetrics, train } from './train/loop.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'finetune') return finetuneMain(argv.slice(1));
+  if (argv[0] === 'export-onnx') return exportOnnxCommand(argv.slice(1));
   const args = parse(argv);
   if (args.command === 'help') {
     console.log(USAGE);

@@ -1,17 +1,17 @@
 // Multi-head attention forward (B=1, L, E=512, H=8): QKV projections, scores, softmax, weighted
-// sum, output projection — in qkv ops, in TensorFlow.js ops and as an ONNX graph for ORT-web.
+// sum, output projection — in qkv ops, in TensorFlow.js ops and, exported by @qkv/onnx, on ORT-web.
 // Every engine returns the output only, not the attention weights (ORT's graph has no weights
 // output; PyTorch's fast path is need_weights=False): qkv runs the heads through the fused
 // FusedAttention kernel, as MultiheadAttention does with needWeights false, and also, as
 // "unfused", through the composed ops (scores [H, L, L], softmax, P·V) that needWeights true takes.
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-web';
-import { fusedAttention, matmul, setBackend, tensor, tidy } from '@qkv/tensor-core';
+import { cat, fusedAttention, matmul, setBackend, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { setThreads } from '../src/threads.js';
 import { useTfjs } from './engines.js';
-import { encodeModel } from './onnx.js';
-import type { OnnxNode } from './onnx.js';
+import { MultiheadAttention } from '@qkv/attention';
+import { exportOnnx } from '@qkv/onnx';
 import { maxRelError, medianRatio, time, timeInTurns, timeSync } from '@qkv/bench-harness';
 
 /** Median ms of `fn`: 2 warm-ups, then 3 to 30 runs within ~2 s. */
@@ -52,34 +52,15 @@ function tfjsMha(x: tf.Tensor, w: tf.Tensor[], L: number): tf.Tensor {
   return tf.reshape(tf.matMul(o, wo), [1, L, E]);
 }
 
+/**
+ * The same attention as an nn.MultiheadAttention (no biases, batch-first) exported by @qkv/onnx:
+ * x·W here is x·(Wᵀ)ᵀ there, so the module's in_proj_weight stacks wqᵀ, wkᵀ, wvᵀ and out_proj is woᵀ.
+ */
 function onnxMha(w: Float32Array[], L: number): Uint8Array {
-  const shape = (name: string, dims: number[]) => ({ name, dims: [dims.length], data: BigInt64Array.from(dims.map(BigInt)) });
-  const nodes: OnnxNode[] = [];
-  for (const [i, n] of ['q', 'k', 'v'].entries()) {
-    nodes.push({ op: 'MatMul', inputs: ['x', `w${n}`], outputs: [`${n}0`] });
-    nodes.push({ op: 'Reshape', inputs: [`${n}0`, 'heads'], outputs: [`${n}1`] });
-    nodes.push({ op: 'Transpose', inputs: [`${n}1`], outputs: [`${n}h`], attrs: { perm: i === 1 ? [0, 2, 3, 1] : [0, 2, 1, 3] } });
-  }
-  nodes.push(
-    { op: 'MatMul', inputs: ['qh', 'kh'], outputs: ['s0'] },
-    { op: 'Mul', inputs: ['s0', 'scale'], outputs: ['s1'] },
-    { op: 'Softmax', inputs: ['s1'], outputs: ['p'], attrs: { axis: -1 } },
-    { op: 'MatMul', inputs: ['p', 'vh'], outputs: ['o0'] },
-    { op: 'Transpose', inputs: ['o0'], outputs: ['o1'], attrs: { perm: [0, 2, 1, 3] } },
-    { op: 'Reshape', inputs: ['o1', 'merged'], outputs: ['o2'] },
-    { op: 'MatMul', inputs: ['o2', 'wo'], outputs: ['y'] },
-  );
-  return encodeModel({
-    nodes,
-    initializers: [
-      ...['wq', 'wk', 'wv', 'wo'].map((name, i) => ({ name, dims: [E, E], data: w[i]! })),
-      shape('heads', [1, L, H, D]),
-      shape('merged', [1, L, E]),
-      { name: 'scale', dims: [], data: Float32Array.of(1 / Math.sqrt(D)) },
-    ],
-    inputs: [{ name: 'x', shape: [1, L, E] }],
-    outputs: [{ name: 'y', shape: [1, L, E] }],
-  });
+  const t = (m: Float32Array) => tensor(m, { shape: [E, E] }).transpose(0, 1);
+  const mha = new MultiheadAttention(E, H, { bias: false, batchFirst: true }).eval();
+  mha.loadStateDict({ in_proj_weight: cat(w.slice(0, 3).map(t), 0), 'out_proj.weight': t(w[3]!) }, { strict: true });
+  return exportOnnx(mha, [tensor(new Float32Array(L * E), { shape: [1, L, E] })]);
 }
 
 /** Forward milliseconds per engine at sequence length L, after checking every output against qkv's cpu backend. */
@@ -115,9 +96,9 @@ export async function mhaRow(L: number): Promise<Record<string, number>> {
 
   ort.env.wasm.numThreads = 1;
   const session = await ort.InferenceSession.create(onnxMha(wv, L), { executionProviders: ['wasm'] });
-  const feeds = { x: new ort.Tensor('float32', xv, [1, L, E]) };
+  const feeds = { query: new ort.Tensor('float32', xv, [1, L, E]) };
   const out = await session.run(feeds);
-  check('onnxruntime-web', out.y!.data as Float32Array, ref);
+  check('onnxruntime-web', out.output!.data as Float32Array, ref);
   times['ort-web wasm 1T'] = (await time(() => session.run(feeds), { warmup: 2, minRuns: 3, maxRuns: 30, minMs: 2000 })).medianMs;
   // the issue's ratio, qkv 1T ÷ ORT-web 1T, taken in turns (one run of each per round, median of the
   // per-round ratios): this shared host's speed drifts within seconds

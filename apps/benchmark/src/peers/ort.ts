@@ -3,7 +3,7 @@
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 
-/** A session of either runtime with a single float32 input `x` and output `y`. */
+/** A session of either runtime with one float32 input and output (the model's first of each). */
 export interface OrtRunner {
   system: 'onnxruntime-node' | 'onnxruntime-web';
   run(x: Float32Array, shape: number[]): Promise<Float32Array>;
@@ -19,7 +19,7 @@ export async function ortSession(system: OrtRunner['system'], model: Uint8Array)
     const session = await ortNode.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
     return {
       system,
-      run: async (x, shape) => (await session.run({ x: new ortNode.Tensor('float32', x, shape) })).y!.data as Float32Array,
+      run: async (x, shape) => (await session.run({ [session.inputNames[0]!]: new ortNode.Tensor('float32', x, shape) }))[session.outputNames[0]!]!.data as Float32Array,
       release: () => session.release(),
     };
   }
@@ -27,7 +27,49 @@ export async function ortSession(system: OrtRunner['system'], model: Uint8Array)
   const session = await ortWeb.InferenceSession.create(model, { executionProviders: ['wasm'] });
   return {
     system,
-    run: async (x, shape) => (await session.run({ x: new ortWeb.Tensor('float32', x, shape) })).y!.data as Float32Array,
+    run: async (x, shape) => (await session.run({ [session.inputNames[0]!]: new ortWeb.Tensor('float32', x, shape) }))[session.outputNames[0]!]!.data as Float32Array,
+    release: () => session.release(),
+  };
+}
+
+/** Greedy generation on an exported GPT with the KV-cache signature (see `gptOnnx`). */
+export interface OrtGenerator {
+  /** The `newTokens` greedy tokens after `prompt` (batch 1): the prompt in one run, then one token per run. */
+  generate(prompt: Int32Array, newTokens: number): Promise<Int32Array>;
+  release(): Promise<void>;
+}
+
+/**
+ * A one-thread session of a GPT exported with `kvCache` on onnxruntime-node or -web (wasm).
+ * @example const ort = await ortGenerator('onnxruntime-node', gptOnnx(gpt), gpt.config); await ort.generate(prompt, 64)
+ */
+export async function ortGenerator(system: OrtRunner['system'], model: Uint8Array, config: { nLayer: number; nHead: number; nEmbd: number; vocabSize: number }): Promise<OrtGenerator> {
+  const ort = system === 'onnxruntime-node' ? ortNode : ortWeb;
+  if (system === 'onnxruntime-web') ortWeb.env.wasm.numThreads = 1;
+  const session = system === 'onnxruntime-node'
+    ? await ortNode.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 })
+    : await ortWeb.InferenceSession.create(model, { executionProviders: ['wasm'] });
+  const { nLayer, nHead, nEmbd, vocabSize: V } = config;
+  const names = Array.from({ length: nLayer }, (_, l) => [`${l}.key`, `${l}.value`]).flat();
+  const ids = (tokens: number[]) => new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]);
+  return {
+    async generate(prompt, newTokens) {
+      const empty = new ort.Tensor('float32', new Float32Array(0), [1, nHead, 0, nEmbd / nHead]);
+      let past: Record<string, unknown> = Object.fromEntries(names.map((n) => [`past_key_values.${n}`, empty]));
+      let input = Array.from(prompt);
+      const out = new Int32Array(newTokens);
+      for (let i = 0; i < newTokens; i++) {
+        const result = await session.run({ input_ids: ids(input), ...past });
+        const logits = result.logits!.data as Float32Array;
+        const last = logits.subarray((input.length - 1) * V, input.length * V);
+        let best = 0;
+        for (let v = 1; v < V; v++) if (last[v]! > last[best]!) best = v;
+        out[i] = best;
+        input = [best];
+        past = Object.fromEntries(names.map((n) => [`past_key_values.${n}`, result[`present.${n}`]!]));
+      }
+      return out;
+    },
     release: () => session.release(),
   };
 }

@@ -6,6 +6,8 @@ import type { GPTConfig } from '@qkv/transformer';
 import { time } from '../harness.js';
 import type { BenchContext, Measurement } from '../harness.js';
 import { qkvName, useQkv } from '../qkv.js';
+import { gptOnnx } from '../peers/onnx.js';
+import { ortGenerator } from '../peers/ort.js';
 
 /** Greedy decoding of `newTokens` after `prompt` (int32 [1, P]); returns the new tokens. */
 function generate(gpt: GPT, prompt: Int32Array, newTokens: number, useCache: boolean): Int32Array {
@@ -48,6 +50,15 @@ export async function gptDecodeSuite(ctx: BenchContext): Promise<Measurement[]> 
         out.push({ suite: 'gpt-decode', case: label, system, ...(await time(() => generate(gpt, prompt, newTokens, useCache), ctx.quick, { minRuns: 3 })), work: { amount: newTokens, unit: 'tokens/s' }, maxAbsDiff: 0 });
       }
     }
+  }
+  // the same model exported by @qkv/onnx with the KV-cache signature, greedy on ONNX Runtime (1 thread)
+  await useQkv('cpu', 1);
+  const model = gptOnnx(build());
+  for (const system of ['onnxruntime-node', 'onnxruntime-web'] as const) {
+    const ort = await ortGenerator(system, model, config);
+    assertSameTokens(`gpt-decode ${system}`, await ort.generate(prompt, newTokens), reference);
+    out.push({ suite: 'gpt-decode', case: label, system: `${system} KV cache`, ...(await time(() => ort.generate(prompt, newTokens), ctx.quick, { minRuns: 3 })), work: { amount: newTokens, unit: 'tokens/s' }, maxAbsDiff: 0 });
+    await ort.release();
   }
   return out;
 }

@@ -1,0 +1,3 @@
+import { qkvEslint } from '@qkv/eslint-config';
+
+export default qkvEslint('onnx', import.meta.dirname);

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { GPT } from '@qkv/transformer';
+import { manualSeed } from '@qkv/tensor-core';
+import { decodeModel, encodeModel, exportOnnx, readInitializers, DataType } from '../src/index.js';
+import type { ModelProto } from '../src/index.js';
+import { ids } from './helpers.js';
+
+const bits = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+describe('the ONNX protobuf writer and reader', () => {
+  manualSeed(3);
+  const gpt = new GPT({ vocabSize: 30, blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 16 }).eval();
+  const bytes = exportOnnx(gpt, [ids([[1, 2]])]);
+
+  it('re-imports every parameter bit-identically under its state-dict name', () => {
+    const back = readInitializers(bytes);
+    const sd = gpt.stateDict();
+    for (const [name, t] of Object.entries(sd)) {
+      if (name === 'lm_head.weight') continue; // tied to transformer.wte.weight: one initializer
+      const got = back.get(name);
+      expect(got, name).toBeDefined();
+      expect(got!.shape).toEqual([...t.shape]);
+      expect(bits(got!.data)).toEqual(bits(t.dataSync() as Float32Array));
+    }
+    expect(back.has('lm_head.weight')).toBe(false);
+  });
+
+  it('writes opset 17, IR version 8 and the dynamic axes as dim_param', () => {
+    const model = decodeModel(bytes);
+    expect(model.irVersion).toBe(8);
+    expect(model.opsetImport).toEqual([{ version: 17 }]);
+    const input = model.graph.input[0]!;
+    expect(input.name).toBe('input_ids');
+    expect(input.type.tensorType.elemType).toBe(DataType.INT64);
+    expect(input.type.tensorType.shape.dim).toEqual([{ dimParam: 'batch' }, { dimParam: 'sequence' }]);
+    expect(model.graph.output[0]!.type.tensorType.shape.dim).toEqual([{ dimParam: 'batch' }, { dimParam: 'sequence' }, { dimValue: 30 }]);
+  });
+
+  it('round-trips a hand-written model through encode and decode', () => {
+    const model: ModelProto = {
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'test', producerVersion: '1',
+      graph: {
+        name: 'g', node: [{ input: ['x', 'w'], output: ['y'], opType: 'MatMul', name: 'n0', attribute: [] }],
+        initializer: [{ name: 'w', dims: [2, 1], dataType: DataType.FLOAT, floatData: [0.5, -2] }, { name: 'i', dims: [3], dataType: DataType.INT64, int64Data: [1, -1, 7] }],
+        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'n' }, { dimValue: 2 }] } } } }],
+        output: [{ name: 'y', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'n' }, { dimValue: 1 }] } } } }],
+      },
+    };
+    const back = readInitializers(encodeModel(model));
+    expect(Array.from(back.get('w')!.data as Float32Array)).toEqual([0.5, -2]);
+    expect(Array.from(back.get('i')!.data as BigInt64Array)).toEqual([1n, -1n, 7n]);
+    expect(decodeModel(encodeModel(model)).graph.node[0]!.opType).toBe('MatMul');
+  });
+
+  it('rejects raw data whose length disagrees with the dims, naming the initializer', () => {
+    const model = decodeModel(bytes);
+    const first = model.graph.initializer.find((t) => t.name === 'transformer.wte.weight')!;
+    first.rawData = first.rawData!.subarray(0, 8);
+    expect(() => readInitializers(encodeModel(model))).toThrow(new RegExp(`initializer '${first.name.replace(/\./g, '\\.')}' .* needs \\d+ bytes of raw_data, got 8`));
+  });
+
+  it('rejects a repeated initializer name and bytes that are not a model', () => {
+    const model = decodeModel(bytes);
+    model.graph.initializer.push(model.graph.initializer[0]!);
+    expect(() => readInitializers(encodeModel(model))).toThrow(/appears twice/);
+    expect(() => decodeModel(new Uint8Array([0xff, 0xff, 0xff]))).toThrow(/decodeModel: not an ONNX ModelProto/);
+  });
+});

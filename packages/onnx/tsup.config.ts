@@ -1,0 +1,3 @@
+import { qkvTsup } from '@qkv/tsup-config';
+
+export default qkvTsup({ entry: { index: 'src/index.ts' } });

@@ -1,0 +1,3 @@
+import { qkvVitest } from '@qkv/vitest-config';
+
+export default qkvVitest();
