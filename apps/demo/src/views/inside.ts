@@ -97,7 +97,7 @@ function read(loaded: Pretrained, text: string): Reading {
       const perLayer = attentions.map((a) => a.squeeze(0)); // each [H, T, T]
       const [H, T] = [perLayer[0]!.shape[0]!, perLayer[0]!.shape[1]!];
       const data = new Float32Array(perLayer.length * H * T * T);
-      perLayer.forEach((a, l) => data.set(a.dataSync() as Float32Array, l * H * T * T));
+      perLayer.forEach((a, l) => data.set(a.dataSync(), l * H * T * T));
       return { labels, attention: { shape: [perLayer.length, H, T, T], data }, predictions };
     }),
   );
