@@ -6,11 +6,10 @@ import { Storage } from './backend.js';
 import type { Backend, BackendFactory, KernelConfig, KernelFunc, KernelOutput, TensorInfo } from './backend.js';
 import { bytesPerElement } from './dtype.js';
 import type { DType, TypedArray } from './dtype.js';
-import { BackendError, KernelNotFoundError, ShapeError, ValueError } from './errors.js';
+import { BackendError, KernelNotFoundError, ValueError } from './errors.js';
 import { checkAttrs, isKernelName } from './kernel-attrs.js';
 import type { AttrsArg, KernelAttrs } from './kernel-attrs.js';
 import type { KernelName } from './kernel-names.js';
-import { fmtShape } from './errors.js';
 import { sizeOf } from './shape.js';
 import { Tensor, setTensorTracker } from './tensor.js';
 
@@ -159,21 +158,6 @@ export function backendInstance(name: string): Backend {
 }
 
 // ---------------------------------------------------------------- tensors and memory
-
-/** The most elements one tensor may have: what a JavaScript typed array can index. */
-export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
-
-/**
- * Throws a clear error (naming the public function `op`) when `shape` has more elements than
- * one typed array holds, before anything tries to allocate it (a raw RangeError otherwise).
- * @example assertSizeFits('zeros', [2 ** 40]) // ShapeError: zeros: shape [1099511627776] has …
- */
-export function assertSizeFits(op: string, shape: readonly number[]): void {
-  const n = sizeOf(shape);
-  if (n > MAX_TENSOR_SIZE) {
-    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${n} elements, more than the ${MAX_TENSOR_SIZE} one tensor can hold`);
-  }
-}
 
 /** Wraps new storage of `values` on the active backend (or `backend`) as a tracked tensor. */
 export function makeTensor(values: TypedArray, shape: number[], dtype: DType, backend: Backend = activeBackend()): Tensor {

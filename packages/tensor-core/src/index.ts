@@ -13,7 +13,7 @@ export type { NestedArray, TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, bytesPerElement } from './dtype.js';
 export * from './errors.js';
-export { broadcastShapes, dims, normalizeDim, sizeOf, stridesOf, trailingDims } from './shape.js';
+export { MAX_TENSOR_SIZE, broadcastShapes, dims, normalizeDim, sizeOf, stridesOf, trailingDims } from './shape.js';
 export type { Attrs, Backend, BackendFactory, KernelArgs, KernelConfig, KernelFunc, KernelOutput, KernelTable, TensorInfo } from './backend.js';
 export type * from './kernel-attrs.js';
 export { checkAttrs, isKernelName } from './kernel-attrs.js';
@@ -22,7 +22,6 @@ export { allKernelNames, binaryKernels, unaryKernels } from './kernel-names.js';
 export type { BinaryKernel, DifferentiableKernel, FusedKernel, KernelName, UnaryKernel } from './kernel-names.js';
 export {
   activeBackend,
-  assertSizeFits,
   backendInstance,
   enableGrad,
   findBackendAsync,
