@@ -19,6 +19,7 @@ const { values: v } = parseArgs({
     backend: { type: 'string', multiple: true },
     threads: { type: 'string' },
     quick: { type: 'boolean' },
+    small: { type: 'boolean' },
     json: { type: 'string' },
     out: { type: 'string' },
     'in-process': { type: 'boolean' },
@@ -28,6 +29,7 @@ const { values: v } = parseArgs({
 
 const ctx: BenchContext = {
   quick: v.quick ?? false,
+  small: v.small ?? false,
   threads: Number(v.threads ?? Math.min(2, cpus().length)),
   backends: v.backend ?? ['cpu', 'wasm'],
   log: (line) => console.log(line),
@@ -46,7 +48,7 @@ interface SuiteResult {
 /** Runs a suite in a fresh Node process with the same options, and reads back its result. */
 async function runIsolated(suite: Suite): Promise<SuiteResult> {
   const file = join(await mkdtemp(join(tmpdir(), 'qkv-bench-')), `${suite.name}.json`);
-  const args = [fileURLToPath(import.meta.url), '--suite', suite.name, '--child', file, '--threads', String(ctx.threads), ...ctx.backends.flatMap((b) => ['--backend', b]), ...(ctx.quick ? ['--quick'] : [])];
+  const args = [fileURLToPath(import.meta.url), '--suite', suite.name, '--child', file, '--threads', String(ctx.threads), ...ctx.backends.flatMap((b) => ['--backend', b]), ...(ctx.quick ? ['--quick'] : []), ...(ctx.small ? ['--small'] : [])];
   execFileSync(process.execPath, args, { stdio: 'inherit' });
   return JSON.parse(await readFile(file, 'utf8')) as SuiteResult;
 }
