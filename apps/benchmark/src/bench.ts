@@ -19,6 +19,7 @@ const USAGE = `usage: node dist/bench.js [options]   (pnpm bench [options])
   --backend <name>    qkv backends to measure (repeatable; default cpu and wasm)
   --threads <n>       wasm threads (default min(2, cores))
   --quick             tiny sizes: check every answer, no meaningful timings
+  --small             the small sizes only (gemm 128³ and 512³, mha L = 128), for before/after runs
   --json <file>       also write the results as JSON
   --out <dir>         write SVG charts and a markdown summary
   --in-process        run the suites in this process (no per-suite peak memory)
@@ -32,6 +33,7 @@ function parseCommandLine() {
         backend: { type: 'string', multiple: true },
         threads: { type: 'string' },
         quick: { type: 'boolean' },
+        small: { type: 'boolean' },
         json: { type: 'string' },
         out: { type: 'string' },
         'in-process': { type: 'boolean' },
@@ -54,6 +56,7 @@ if (v.help) {
 
 const ctx: BenchContext = {
   quick: v.quick ?? false,
+  small: v.small ?? false,
   threads: Number(v.threads ?? Math.min(2, cpus().length)),
   backends: v.backend ?? ['cpu', 'wasm'],
   log: (line) => console.log(line),
@@ -72,7 +75,7 @@ interface SuiteResult {
 /** Runs a suite in a fresh Node process with the same options, and reads back its result. */
 async function runIsolated(suite: Suite): Promise<SuiteResult> {
   const file = join(await mkdtemp(join(tmpdir(), 'qkv-bench-')), `${suite.name}.json`);
-  const args = [fileURLToPath(import.meta.url), '--suite', suite.name, '--child', file, '--threads', String(ctx.threads), ...ctx.backends.flatMap((b) => ['--backend', b]), ...(ctx.quick ? ['--quick'] : [])];
+  const args = [fileURLToPath(import.meta.url), '--suite', suite.name, '--child', file, '--threads', String(ctx.threads), ...ctx.backends.flatMap((b) => ['--backend', b]), ...(ctx.quick ? ['--quick'] : []), ...(ctx.small ? ['--small'] : [])];
   execFileSync(process.execPath, args, { stdio: 'inherit' });
   return JSON.parse(await readFile(file, 'utf8')) as SuiteResult;
 }

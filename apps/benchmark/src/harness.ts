@@ -24,6 +24,8 @@ export interface Measurement {
 /** Settings every suite receives. */
 export interface BenchContext {
   quick: boolean;
+  /** `--small`: only the smaller real sizes (gemm 128³ and 512³, mha L = 128), for a before/after run of about two minutes. */
+  small: boolean;
   threads: number;
   backends: string[];
   log: (line: string) => void;

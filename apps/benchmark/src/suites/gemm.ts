@@ -25,7 +25,7 @@ export function plainGemm(a: Float32Array, b: Float32Array, m: number, k: number
 
 /** The GEMM suite. */
 export async function gemmSuite(ctx: BenchContext): Promise<Measurement[]> {
-  const sizes: [number, number, number][] = ctx.quick ? [[64, 64, 64], [17, 33, 65]] : [[128, 128, 128], [512, 512, 512], [1024, 1024, 1024], [128, 512, 2048]];
+  const sizes: [number, number, number][] = ctx.quick ? [[64, 64, 64], [17, 33, 65]] : ctx.small ? [[128, 128, 128], [512, 512, 512]] : [[128, 128, 128], [512, 512, 512], [1024, 1024, 1024], [128, 512, 2048]];
   const out: Measurement[] = [];
   const torch = await startTorchPeer(ctx);
   for (const [m, k, n] of sizes) {

@@ -81,7 +81,7 @@ export async function mhaSuite(ctx: BenchContext): Promise<Measurement[]> {
   const [E, H] = ctx.quick ? [32, 4] : [512, 8];
   const out: Measurement[] = [];
   const torch = await startTorchPeer(ctx);
-  for (const L of ctx.quick ? [16] : [128, 512, 1024]) {
+  for (const L of ctx.quick ? [16] : ctx.small ? [128] : [128, 512, 1024]) {
     const x = randomArray(L * E, 11);
     const g = randomArray(L * E, 12);
     await useQkv('cpu', 1);
