@@ -37,14 +37,15 @@ function exercise(tok: PretrainedTokenizer): void {
   tok.decode(ids, { skipSpecialTokens: true });
 }
 
-interface Reader {
+export interface Reader {
   name: string;
   valid: string;
   json: boolean;
   read: (text: string) => void;
 }
 
-function readers(): Reader[] {
+/** The readers under fuzz, with their valid files. */
+export function tokenizerReaders(): Reader[] {
   const { vocab, merges } = smallByteLevel();
   const vocabJson = JSON.stringify(vocab);
   const mergesTxt = `#version: 0.2\n${merges.map((m) => m.join(' ')).join('\n')}\n`;
@@ -155,7 +156,10 @@ function readers(): Reader[] {
 
 /** Fuzzes every reader with `runs` mutants each (seeded), `timeoutMs` per case. */
 export function runTokenizerFuzz(runs: number, seed: number, timeoutMs: number): TokenizerFuzzCounts[] {
-  return readers().map((reader, k) =>
-    fuzzTokenizerReader(reader.name, mutants(reader.valid, reader.json, runs, seed + k), (m: Mutant) => reader.read(m.text), timeoutMs),
-  );
+  return tokenizerReaders().map((reader, k) => fuzzOneReader(reader, runs, seed + k, timeoutMs));
+}
+
+/** Fuzzes one reader with `runs` mutants drawn from `seed`. */
+export function fuzzOneReader(reader: Reader, runs: number, seed: number, timeoutMs: number): TokenizerFuzzCounts {
+  return fuzzTokenizerReader(reader.name, mutants(reader.valid, reader.json, runs, seed), (m: Mutant) => reader.read(m.text), timeoutMs);
 }
