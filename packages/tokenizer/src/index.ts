@@ -21,3 +21,13 @@ export { loadTokenizer, type AnyTokenizer } from './load.js';
 export { gpt2Split, GPT2_PATTERN } from './bpe/gpt2-split.js';
 export { BYTE_TO_CHAR, bytesToToken, tokenToBytes } from './bpe/byte-unicode.js';
 export { vocabAndMergesFromTiktoken, type VocabAndMerges } from './bpe/tiktoken.js';
+// Pretrained models' tokenizers (GPT-2, BERT, tokenizer.json).
+export type {
+  PretrainedTokenizer,
+  PretrainedEncoding,
+  PretrainedEncodeOptions,
+  PretrainedDecodeOptions,
+  PretrainedSpecialTokens,
+} from './pretrained/types.js';
+export { fromGpt2Files, fromBertVocab, type Gpt2FilesOptions, type BertVocabOptions } from './pretrained/from-files.js';
+export { fromTokenizerJson, type TokenizerJsonOptions, type SpecialRole as PretrainedSpecialRole } from './hf/from-tokenizer-json.js';

@@ -94,8 +94,8 @@ describe('WordPieceTokenizer.fromVocabTxt with malformed files', () => {
 describe('loadTokenizer with malformed input', () => {
   it.each([
     ['{"type":"gpt"}', /loadTokenizer: expected type 'char' \| 'word' \| 'bpe' \| 'wordpiece', got "gpt"/],
-    ['{"type":"bpe","vocab":[]}', /BPETokenizer\.load: expected \{ type: 'bpe', vocab: string\[\], merges/],
-    ['{"type":"char","vocab":["a","a"]}', /Vocabulary: expected unique tokens, got "a" twice/],
+    ['{"type":"bpe","vocab":[]}', /^BPETokenizer\.load: the saved tokenizer merges: expected an array, got undefined$/],
+    ['{"type":"char","vocab":["a","a"]}', /^CharTokenizer\.load: the saved tokenizer vocab\[1\]: expected unique tokens \(Vocabulary: "a" is also vocab\[0\]\), got "a"$/],
   ])('%s → a clear error', (json, message) => {
     expectError(() => loadTokenizer(json), message);
   });

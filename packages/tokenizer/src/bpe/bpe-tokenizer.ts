@@ -1,5 +1,6 @@
 import { TokenizerError } from '../core/errors.js';
-import { isObject, parseJson, tokensFromIdMap } from '../core/json-input.js';
+import { parseJson, tokensFromIdMap } from '../core/json-input.js';
+import { readSaved, readSavedMerges } from '../core/saved-file.js';
 import { DEFAULT_SPECIAL_TOKENS, SpecialTokens, type SpecialTokensConfig } from '../core/special-tokens.js';
 import { Tokenizer } from '../core/tokenizer.js';
 import type { Encoding } from '../core/types.js';
@@ -78,8 +79,15 @@ export class BPETokenizer extends Tokenizer {
    * @example BPETokenizer.fromFiles(readFileSync('vocab.json', 'utf8'), readFileSync('merges.txt', 'utf8'), { specialTokens: { eos: '<|endoftext|>' } })
    */
   static fromFiles(vocabJson: string, mergesTxt: string, options: BPEOptions = {}): BPETokenizer {
-    const fn = 'BPETokenizer.fromFiles';
-    const vocab = new Vocabulary(tokensFromIdMap(parseJson(vocabJson, fn, 'vocab.json'), fn, 'vocab.json'));
+    return BPETokenizer.fromParsedFiles(parseJson(vocabJson, 'BPETokenizer.fromFiles', 'vocab.json'), mergesTxt, options, 'BPETokenizer.fromFiles');
+  }
+
+  /**
+   * {@link BPETokenizer.fromFiles} with `vocab.json` already parsed; errors name `fn`.
+   * @internal for `fromGpt2Files`
+   */
+  static fromParsedFiles(vocabObject: unknown, mergesTxt: string, options: BPEOptions, fn: string): BPETokenizer {
+    const vocab = new Vocabulary(tokensFromIdMap(vocabObject, fn, 'vocab.json'));
     const merges = mergesToIds(parseMergesTxt(mergesTxt, fn), vocab, fn, (i) => `merges.txt merge ${i + 1}`);
     return new BPETokenizer(vocab, merges, options, fn);
   }
@@ -126,14 +134,12 @@ export class BPETokenizer extends Tokenizer {
    */
   static load(json: string | BPETokenizerJSON): BPETokenizer {
     const fn = 'BPETokenizer.load';
-    const data = parseJson(json, fn, 'the saved tokenizer');
-    if (!isObject(data) || data.type !== 'bpe' || !Array.isArray(data.vocab) || !Array.isArray(data.merges)) {
-      throw new TokenizerError(`${fn}: expected { type: 'bpe', vocab: string[], merges: [string, string][] }, got ${JSON.stringify(data).slice(0, 80)}`);
-    }
-    const vocab = new Vocabulary(data.vocab as string[]);
-    const merges = mergesToIds(data.merges as [string, string][], vocab, fn, (i) => `merges[${i}]`);
-    const options = { specialTokens: data.specialTokens as SpecialTokensConfig, addPrefixSpace: data.addPrefixSpace === true };
-    return new BPETokenizer(vocab, merges, options, fn);
+    const saved = readSaved(json, fn, 'bpe');
+    saved.r.onlyKeys(saved.data, '(the document)', ['type', 'version', 'vocab', 'merges', 'specialTokens', 'addPrefixSpace']);
+    const addPrefixSpace = saved.r.boolean(saved.r.get(saved.data, 'addPrefixSpace'), 'addPrefixSpace', false);
+    const vocab = new Vocabulary(saved.vocab);
+    const merges = mergesToIds(readSavedMerges(saved), vocab, fn, (i) => `merges[${i}]`);
+    return new BPETokenizer(vocab, merges, { specialTokens: saved.specialTokens, addPrefixSpace }, fn);
   }
 
   /** The bytes N ids stand for (no UTF-8 decoding, so nothing is replaced). */

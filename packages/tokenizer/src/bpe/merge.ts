@@ -19,13 +19,16 @@ export interface MergeTable {
  * Applies the merges to N ids (modified in place) and returns the merged ids.
  * @example mergeIds([h, e, l, l, o], table) // e.g. [hello]
  */
-export function mergeIds(ids: number[], table: MergeTable): number[] {
+export function mergeIds(ids: number[], table: MergeTable, lengths?: number[]): number[] {
   if (ids.length < 2) return ids;
-  return ids.length <= SMALL ? mergeByScan(ids, table) : mergeByHeap(ids, table);
+  return ids.length <= SMALL ? mergeByScan(ids, table, lengths) : mergeByHeap(ids, table, lengths);
 }
 
-/** O(n²) reference-style loop; the fastest for the short words that are almost all of them. */
-export function mergeByScan(ids: number[], { ranks, merged }: MergeTable): number[] {
+/**
+ * O(n²) reference-style loop; the fastest for the short words that are almost all of them.
+ * `lengths` (optional, [n]) is merged alongside: a merged symbol's length is the sum of its parts.
+ */
+export function mergeByScan(ids: number[], { ranks, merged }: MergeTable, lengths?: number[]): number[] {
   while (ids.length > 1) {
     let best = Number.POSITIVE_INFINITY;
     let at = -1;
@@ -39,14 +42,16 @@ export function mergeByScan(ids: number[], { ranks, merged }: MergeTable): numbe
     if (at < 0) break;
     ids[at] = merged[best]!;
     ids.splice(at + 1, 1);
+    if (lengths) lengths.splice(at, 2, lengths[at]! + lengths[at + 1]!);
   }
   return ids;
 }
 
 /** O(n log n): a min-heap of (rank, position) over a doubly linked list, stale entries skipped. */
-export function mergeByHeap(input: number[], { ranks, merged }: MergeTable): number[] {
+export function mergeByHeap(input: number[], { ranks, merged }: MergeTable, lengths?: number[]): number[] {
   const n = input.length;
   if (n < 2) return [...input];
+  const lens = lengths ? Float64Array.from(lengths) : undefined;
   const ids = Int32Array.from(input);
   const next = Int32Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
   const prev = Int32Array.from({ length: n }, (_, i) => i - 1);
@@ -66,13 +71,18 @@ export function mergeByHeap(input: number[], { ranks, merged }: MergeTable): num
     if (ranks.get(ids[left]! * PAIR_STRIDE + ids[right]!) !== rank) continue; // stale entry
     ids[left] = merged[rank]!;
     ids[right] = -1;
+    if (lens) lens[left] = lens[left]! + lens[right]!;
     next[left] = next[right]!;
     if (next[right]! >= 0) prev[next[right]!] = left;
     if (prev[left]! >= 0) pushPair(prev[left]!);
     if (next[left] >= 0) pushPair(left);
   }
   const out: number[] = [];
-  for (let i = 0; i >= 0; i = next[i]!) out.push(ids[i]!);
+  if (lengths) lengths.length = 0;
+  for (let i = 0; i >= 0; i = next[i]!) {
+    out.push(ids[i]!);
+    if (lengths) lengths.push(lens![i]!);
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { TokenizerError } from '../core/errors.js';
+import { MAX_TOKENS } from '../core/json-input.js';
 import type { Vocabulary } from '../core/vocabulary.js';
 
 /**
@@ -9,6 +10,7 @@ export function parseMergesTxt(text: string, fn: string): [string, string][] {
   if (typeof text !== 'string') throw new TokenizerError(`${fn}: expected merges.txt as a string, got ${typeof text}`);
   const merges: [string, string][] = [];
   const lines = text.split('\n');
+  if (lines.length > MAX_TOKENS + 2) throw new TokenizerError(`${fn}: expected merges.txt to hold at most ${MAX_TOKENS} merges, got ${lines.length} lines`);
   lines.forEach((raw, index) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (index === 0 && line.startsWith('#version')) return;

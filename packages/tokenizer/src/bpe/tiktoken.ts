@@ -9,8 +9,19 @@ export interface VocabAndMerges {
   merges: [string, string][];
 }
 
-function decodeBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
+/** Longest token (in bytes) accepted: rebuilding a token's merge costs O(length²). */
+const MAX_TOKEN_BYTES = 1024;
+
+function decodeBase64(b64: string, fn: string, line: number): Uint8Array {
+  let bin: string;
+  try {
+    bin = atob(b64);
+  } catch {
+    throw new TokenizerError(`${fn}: expected base64 tokens on line ${line}, got ${JSON.stringify(b64.slice(0, 40))}`);
+  }
+  if (bin.length === 0 || bin.length > MAX_TOKEN_BYTES) {
+    throw new TokenizerError(`${fn}: expected tokens of 1…${MAX_TOKEN_BYTES} bytes on line ${line}, got ${bin.length} bytes`);
+  }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
@@ -22,8 +33,8 @@ function ranksByToken(bpeRanks: string, fn: string): Map<string, number> {
     if (line === '') return;
     const [, offset, ...tokens] = line.split(' ');
     const start = Number(offset);
-    if (!Number.isInteger(start) || tokens.length === 0) throw new TokenizerError(`${fn}: expected line ${n + 1} to be 'prefix offset base64…', got ${JSON.stringify(line.slice(0, 40))}`);
-    tokens.forEach((b64, i) => ranks.set(bytesToToken(decodeBase64(b64)), start + i));
+    if (!Number.isInteger(start) || start < 0 || start > 4_000_000 || tokens.length === 0) throw new TokenizerError(`${fn}: expected line ${n + 1} to be 'prefix offset base64…', got ${JSON.stringify(line.slice(0, 40))}`);
+    tokens.forEach((b64, i) => ranks.set(bytesToToken(decodeBase64(b64, fn, n + 1)), start + i));
   });
   return ranks;
 }
@@ -57,7 +68,8 @@ function lastMerge(token: string, rank: number, ranks: Map<string, number>, fn: 
 export function vocabAndMergesFromTiktoken(bpeRanks: string, specialTokens: Record<string, number> = {}): VocabAndMerges {
   const fn = 'vocabAndMergesFromTiktoken';
   const ranks = ranksByToken(bpeRanks, fn);
-  const vocab: Record<string, number> = {};
+  // No prototype: a token spelled `__proto__` or `constructor` is an ordinary key.
+  const vocab = Object.create(null) as Record<string, number>;
   for (const [token, rank] of ranks) vocab[token] = rank;
   for (const [text, id] of Object.entries(specialTokens)) vocab[text] = id;
   const merges = [...ranks]

@@ -1,5 +1,8 @@
 import { TokenizerError } from './errors.js';
 
+/** The most tokens (or merges, or lines) a reader accepts; ids stay below it. */
+export const MAX_TOKENS = 4_000_000;
+
 /**
  * Parses JSON text (or passes an already parsed value through) with an error naming the file.
  * @example parseJson('{"a":0}', 'BPETokenizer.fromFiles', 'vocab.json') // { a: 0 }
@@ -27,9 +30,14 @@ export function tokensFromIdMap(value: unknown, fn: string, what: string): strin
     throw new TokenizerError(`${fn}: expected ${what} to be an object of token → id, got ${kind(value)}`);
   }
   const tokens: string[] = [];
-  for (const [token, id] of Object.entries(value)) {
+  const entries = Object.entries(value);
+  if (entries.length > MAX_TOKENS) throw new TokenizerError(`${fn}: expected ${what} to hold at most ${MAX_TOKENS} tokens, got ${entries.length}`);
+  for (const [token, id] of entries) {
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
       throw new TokenizerError(`${fn}: expected ${what} ids to be integers ≥ 0, got ${JSON.stringify(id)} for token ${JSON.stringify(token)}`);
+    }
+    if (id >= MAX_TOKENS) {
+      throw new TokenizerError(`${fn}: expected ${what} ids to be below ${MAX_TOKENS}, got ${id} for token ${JSON.stringify(token)}`);
     }
     if (tokens[id] !== undefined) {
       throw new TokenizerError(`${fn}: expected unique ids in ${what}, got id ${id} for both ${JSON.stringify(tokens[id])} and ${JSON.stringify(token)}`);

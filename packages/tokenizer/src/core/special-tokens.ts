@@ -30,6 +30,11 @@ export function specialStrings(config: SpecialTokensConfig): string[] {
   return [...new Set(roles.filter((s): s is string => typeof s === 'string'))];
 }
 
+/** Whether `token` is one of the special strings of `config`. */
+export function isSpecialString(config: SpecialTokensConfig, token: string): boolean {
+  return specialStrings(config).includes(token);
+}
+
 /** Special tokens resolved against a vocabulary: role ids, the set of special ids, and a splitter. */
 export class SpecialTokens {
   readonly config: SpecialTokensConfig;

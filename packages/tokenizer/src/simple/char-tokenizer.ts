@@ -1,8 +1,8 @@
 import type { Corpus } from '../core/corpus.js';
 import { corpusTexts } from '../core/corpus.js';
 import { TokenizerError } from '../core/errors.js';
-import { isObject, parseJson } from '../core/json-input.js';
-import { DEFAULT_SPECIAL_TOKENS, SpecialTokens, type SpecialTokensConfig } from '../core/special-tokens.js';
+import { readSaved } from '../core/saved-file.js';
+import { DEFAULT_SPECIAL_TOKENS, isSpecialString, SpecialTokens, type SpecialTokensConfig } from '../core/special-tokens.js';
 import { Tokenizer } from '../core/tokenizer.js';
 import type { Encoding } from '../core/types.js';
 import { countsToTokens, Vocabulary } from '../core/vocabulary.js';
@@ -63,12 +63,15 @@ export class CharTokenizer extends Tokenizer {
    * @example CharTokenizer.load(tok.save())
    */
   static load(json: string | CharTokenizerJSON): CharTokenizer {
-    const data = parseJson(json, 'CharTokenizer.load', 'the saved tokenizer');
-    if (!isObject(data) || data.type !== 'char' || !Array.isArray(data.vocab)) {
-      throw new TokenizerError(`CharTokenizer.load: expected { type: 'char', vocab: string[] }, got ${JSON.stringify(data).slice(0, 80)}`);
+    const saved = readSaved(json, 'CharTokenizer.load', 'char');
+    saved.r.onlyKeys(saved.data, '(the document)', ['type', 'version', 'vocab', 'specialTokens']);
+    for (const [i, token] of saved.vocab.entries()) {
+      if ([...token].length !== 1 && !isSpecialString(saved.specialTokens, token)) {
+        throw saved.r.error(`vocab[${i}]`, 'one character (or a special token)', token);
+      }
     }
-    const vocab = new Vocabulary(data.vocab as string[]);
-    return new CharTokenizer(vocab, new SpecialTokens(data.specialTokens as SpecialTokensConfig, vocab));
+    const vocab = new Vocabulary(saved.vocab);
+    return new CharTokenizer(vocab, new SpecialTokens(saved.specialTokens, vocab));
   }
 
   override toJSON(): CharTokenizerJSON {

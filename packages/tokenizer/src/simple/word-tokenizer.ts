@@ -1,7 +1,7 @@
 import type { Corpus } from '../core/corpus.js';
 import { corpusTexts } from '../core/corpus.js';
 import { TokenizerError } from '../core/errors.js';
-import { isObject, parseJson } from '../core/json-input.js';
+import { readSaved } from '../core/saved-file.js';
 import { DEFAULT_SPECIAL_TOKENS, SpecialTokens, type SpecialTokensConfig } from '../core/special-tokens.js';
 import { Tokenizer } from '../core/tokenizer.js';
 import type { Encoding } from '../core/types.js';
@@ -68,12 +68,11 @@ export class WordTokenizer extends Tokenizer {
    * @example WordTokenizer.load(tok.save())
    */
   static load(json: string | WordTokenizerJSON): WordTokenizer {
-    const data = parseJson(json, 'WordTokenizer.load', 'the saved tokenizer');
-    if (!isObject(data) || data.type !== 'word' || !Array.isArray(data.vocab)) {
-      throw new TokenizerError(`WordTokenizer.load: expected { type: 'word', vocab: string[] }, got ${JSON.stringify(data).slice(0, 80)}`);
-    }
-    const vocab = new Vocabulary(data.vocab as string[]);
-    return new WordTokenizer(vocab, new SpecialTokens(data.specialTokens as SpecialTokensConfig, vocab), data.lowercase === true);
+    const saved = readSaved(json, 'WordTokenizer.load', 'word');
+    saved.r.onlyKeys(saved.data, '(the document)', ['type', 'version', 'vocab', 'lowercase', 'specialTokens']);
+    const lowercase = saved.r.boolean(saved.r.get(saved.data, 'lowercase'), 'lowercase', false);
+    const vocab = new Vocabulary(saved.vocab);
+    return new WordTokenizer(vocab, new SpecialTokens(saved.specialTokens, vocab), lowercase);
   }
 
   override toJSON(): WordTokenizerJSON {

@@ -11,6 +11,8 @@ export interface BasicTokenizerOptions {
   lowercase?: boolean;
   /** Remove accents. Default: the value of `lowercase`, as in Hugging Face. */
   stripAccents?: boolean;
+  /** Put every CJK ideograph in a word of its own (Hugging Face `handle_chinese_chars`). Default true. */
+  tokenizeChineseChars?: boolean;
 }
 
 /** One word after normalisation: C code points and, for each, its `[start, end)` in the input. */
@@ -67,6 +69,7 @@ export function isCjkIdeograph(cp: number): boolean {
 export function basicTokenize(text: string, options: BasicTokenizerOptions = {}): BasicWord[] {
   const lowercase = options.lowercase ?? true;
   const stripAccents = options.stripAccents ?? lowercase;
+  const chinese = options.tokenizeChineseChars ?? true;
   const words: BasicWord[] = [];
   let word: BasicWord = { chars: [], starts: [], ends: [] };
   const endWord = () => {
@@ -82,7 +85,7 @@ export function basicTokenize(text: string, options: BasicTokenizerOptions = {})
       endWord();
       continue;
     }
-    const alone = isCjkIdeograph(ch.codePointAt(0)!) || isBertPunctuation(ch);
+    const alone = (chinese && isCjkIdeograph(ch.codePointAt(0)!)) || isBertPunctuation(ch);
     if (alone) endWord();
     let normal = lowercase ? ch.toLowerCase() : ch;
     if (stripAccents) normal = normal.normalize('NFD').replace(MARK_NONSPACING, '');

@@ -1,5 +1,6 @@
-import { TokenizerError } from '../core/errors.js';
-import { isObject, parseJson } from '../core/json-input.js';
+import { describe, TokenizerError } from '../core/errors.js';
+import { readSaved } from '../core/saved-file.js';
+import { MAX_INPUT_CHARS_PER_WORD_LIMIT } from '../hf/models.js';
 import { SpecialTokens, type SpecialTokensConfig } from '../core/special-tokens.js';
 import { Tokenizer } from '../core/tokenizer.js';
 import type { Encoding } from '../core/types.js';
@@ -34,6 +35,8 @@ export interface WordPieceTokenizerJSON {
   specialTokens: SpecialTokensConfig;
   lowercase: boolean;
   stripAccents: boolean;
+  /** Absent in files written before it existed: true. */
+  tokenizeChineseChars?: boolean;
   continuingSubwordPrefix: string;
   maxInputCharsPerWord: number;
 }
@@ -45,18 +48,37 @@ export interface WordPieceTokenizerJSON {
 export class WordPieceTokenizer extends Tokenizer {
   protected override readonly joiner = ' ';
   readonly #options: Required<Omit<WordPieceOptions, 'specialTokens'>>;
+  /** Code points of the longest vocabulary token: no longer candidate can match. */
+  readonly #longest: number;
 
-  private constructor(vocab: Vocabulary, options: WordPieceOptions) {
+  private constructor(vocab: Vocabulary, options: WordPieceOptions, fn: string) {
     super(vocab, new SpecialTokens(options.specialTokens ?? BERT_SPECIAL_TOKENS, vocab));
-    const lowercase = options.lowercase ?? true;
+    const flag = (name: 'lowercase' | 'stripAccents' | 'tokenizeChineseChars', fallback: boolean) => {
+      const value = options[name];
+      if (value !== undefined && typeof value !== 'boolean') throw new TokenizerError(`${fn}: expected options.${name} to be a boolean, got ${describe(value)}`);
+      return value ?? fallback;
+    };
+    const lowercase = flag('lowercase', true);
+    const prefix = options.continuingSubwordPrefix ?? '##';
+    if (typeof prefix !== 'string' || prefix === '') throw new TokenizerError(`${fn}: expected options.continuingSubwordPrefix to be a non-empty string, got ${describe(prefix)}`);
+    const maxChars = options.maxInputCharsPerWord ?? 100;
+    if (!Number.isInteger(maxChars) || maxChars < 1 || maxChars > MAX_INPUT_CHARS_PER_WORD_LIMIT) {
+      throw new TokenizerError(
+        `${fn}: expected options.maxInputCharsPerWord to be an integer in [1, ${MAX_INPUT_CHARS_PER_WORD_LIMIT}] (Hugging Face's default is 100), got ${describe(maxChars)}`,
+      );
+    }
     this.#options = {
       lowercase,
-      stripAccents: options.stripAccents ?? lowercase,
-      continuingSubwordPrefix: options.continuingSubwordPrefix ?? '##',
-      maxInputCharsPerWord: options.maxInputCharsPerWord ?? 100,
+      stripAccents: flag('stripAccents', lowercase),
+      tokenizeChineseChars: flag('tokenizeChineseChars', true),
+      continuingSubwordPrefix: prefix,
+      maxInputCharsPerWord: maxChars,
     };
+    let longest = 0;
+    for (const token of vocab.tokens()) longest = Math.max(longest, [...token].length);
+    this.#longest = longest;
     if (this.specialTokens.unk === undefined) {
-      throw new TokenizerError('WordPieceTokenizer: expected an unk token (WordPiece needs one for unmatched words), got none');
+      throw new TokenizerError(`${fn}: expected an unk token (WordPiece needs one for unmatched words), got none`);
     }
   }
 
@@ -65,26 +87,34 @@ export class WordPieceTokenizer extends Tokenizer {
    * @example WordPieceTokenizer.fromVocabTxt(readFileSync('vocab.txt', 'utf8')).encode('unaffable') // ids of un ##aff ##able
    */
   static fromVocabTxt(vocabTxt: string, options: WordPieceOptions = {}): WordPieceTokenizer {
-    return new WordPieceTokenizer(new Vocabulary(parseVocabTxt(vocabTxt, 'WordPieceTokenizer.fromVocabTxt')), options);
+    return new WordPieceTokenizer(new Vocabulary(parseVocabTxt(vocabTxt, 'WordPieceTokenizer.fromVocabTxt')), options, 'WordPieceTokenizer.fromVocabTxt');
   }
 
   /**
    * From tokens in id order. @example WordPieceTokenizer.fromTokens(['[UNK]', 'un', '##aff', '##able'])
    */
   static fromTokens(tokens: readonly string[], options: WordPieceOptions = {}): WordPieceTokenizer {
-    return new WordPieceTokenizer(new Vocabulary(tokens), options);
+    return new WordPieceTokenizer(new Vocabulary(tokens), options, 'WordPieceTokenizer.fromTokens');
   }
 
   /**
    * Reads what {@link WordPieceTokenizer.save} wrote. @example WordPieceTokenizer.load(tok.save())
    */
   static load(json: string | WordPieceTokenizerJSON): WordPieceTokenizer {
-    const data = parseJson(json, 'WordPieceTokenizer.load', 'the saved tokenizer');
-    if (!isObject(data) || data.type !== 'wordpiece' || !Array.isArray(data.vocab)) {
-      throw new TokenizerError(`WordPieceTokenizer.load: expected { type: 'wordpiece', vocab: string[] }, got ${JSON.stringify(data).slice(0, 80)}`);
-    }
-    const { vocab, type: _type, version: _version, ...options } = data as unknown as WordPieceTokenizerJSON;
-    return new WordPieceTokenizer(new Vocabulary(vocab), options);
+    const fn = 'WordPieceTokenizer.load';
+    const saved = readSaved(json, fn, 'wordpiece');
+    const { r, data } = saved;
+    r.onlyKeys(data, '(the document)', ['type', 'version', 'vocab', 'specialTokens', 'lowercase', 'stripAccents', 'tokenizeChineseChars', 'continuingSubwordPrefix', 'maxInputCharsPerWord']);
+    const lowercase = r.boolean(r.get(data, 'lowercase'), 'lowercase', true);
+    const options: WordPieceOptions = {
+      specialTokens: saved.specialTokens,
+      lowercase,
+      stripAccents: r.boolean(r.get(data, 'stripAccents'), 'stripAccents', lowercase),
+      tokenizeChineseChars: r.boolean(r.get(data, 'tokenizeChineseChars'), 'tokenizeChineseChars', true),
+      continuingSubwordPrefix: r.string(r.get(data, 'continuingSubwordPrefix') ?? '##', 'continuingSubwordPrefix', { nonEmpty: true }),
+      maxInputCharsPerWord: r.integer(r.get(data, 'maxInputCharsPerWord'), 'maxInputCharsPerWord', 1, MAX_INPUT_CHARS_PER_WORD_LIMIT, 100),
+    };
+    return new WordPieceTokenizer(new Vocabulary(saved.vocab), options, fn);
   }
 
   override toJSON(): WordPieceTokenizerJSON {
@@ -118,7 +148,7 @@ export class WordPieceTokenizer extends Tokenizer {
     if (chars.length > this.#options.maxInputCharsPerWord) return emit(unk, starts[0]!, ends.at(-1)!);
     const found: [number, number, number][] = [];
     for (let begin = 0; begin < chars.length; ) {
-      let end = chars.length;
+      let end = Math.min(chars.length, begin + this.#longest);
       let id: number | undefined;
       for (; end > begin; end--) {
         const piece = chars.slice(begin, end).join('');
