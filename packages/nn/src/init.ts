@@ -37,7 +37,30 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
 
+let skipping = 0;
+
+/**
+ * Runs `fn` (a model's constructor) with every initialiser a no-op and new parameters left as zeros,
+ * for a model whose weights are loaded next (PyTorch's `skip_init`): no random draws, and zero pages
+ * take no resident memory until the loaded weights replace them.
+ * @example const gpt = init.skipInit(() => new GPT(config)); gpt.loadStateDict(weights)
+ */
+export function skipInit<T>(fn: () => T): T {
+  skipping++;
+  try {
+    return fn();
+  } finally {
+    skipping--;
+  }
+}
+
+/** True inside `skipInit` (the layers' own default initialisers ask). */
+export function initSkipped(): boolean {
+  return skipping > 0;
+}
+
 function overwrite(t: Tensor, make: () => Tensor): Tensor {
+  if (skipping > 0) return t;
   noGrad(() => {
     const value = tidy(make); // frees make's intermediates (randn, then ·std): a GPT-2 wte is 154 MB each
     t.assign(value);

@@ -1,7 +1,7 @@
 // fromPretrained: a Hub folder (config.json, model.safetensors or its shards, tokenizer or
 // preprocessor files) → a qkv model in eval mode, its tokenizer or image processor, and the config.
 import type { Module } from '@qkv/nn';
-import type { Tokenizer } from '@qkv/tokenizer';
+import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import type { BertForMaskedLM, BertForSequenceClassification, BertModel, GPT, VisionTransformer } from '@qkv/transformer';
 import { HubConfig, PretrainedError, parseJsonFile } from './config.js';
 import type { Family } from './family.js';
@@ -37,7 +37,7 @@ export interface Pretrained<M extends Module = PretrainedModel> {
   /** The model, in eval mode: GPT, BertModel / BertForMaskedLM / BertForSequenceClassification, or VisionTransformer. */
   model: M;
   /** The text tokenizer (null for ViT, or with `{ tokenizer: false }`). */
-  tokenizer: Tokenizer | null;
+  tokenizer: PretrainedTokenizer | null;
   /** ViT's preprocessing (null for text models, or when preprocessor_config.json is absent). */
   imageProcessor: ImageProcessor | null;
   /** config.json, its fields validated, plus the architecture built. */

@@ -2,7 +2,7 @@
 // Face's layout and names (+ the tokenizer's files), through the same name maps loading reads.
 import type { Module } from '@qkv/nn';
 import { save } from '@qkv/nn';
-import type { Tokenizer } from '@qkv/tokenizer';
+import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import { PretrainedError } from './config.js';
 import { FAMILIES, loadedConfig } from './load.js';
 import { toHub } from './names.js';
@@ -12,7 +12,7 @@ import { tokenizerFiles } from './tokenizers.js';
 /** Options of `savePretrained`. */
 export interface SavePretrainedOptions {
   /** Also write its files (vocab.json + merges.txt, or vocab.txt + tokenizer_config.json). */
-  tokenizer?: Tokenizer | null;
+  tokenizer?: PretrainedTokenizer | null;
   /** Extra config.json fields (e.g. `id2label`, `bos_token_id`); they override the defaults. */
   config?: Record<string, unknown>;
 }

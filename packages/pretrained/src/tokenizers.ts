@@ -1,51 +1,52 @@
-// A Hub folder's tokenizer files ↔ @qkv/tokenizer: tokenizer.json where the tokenizer package reads
-// it (byte-level BPE), else vocab.json + merges.txt (GPT-2) or vocab.txt (+ tokenizer_config.json's
-// do_lower_case) for BERT.
-import { BPETokenizer, WordPieceTokenizer } from '@qkv/tokenizer';
-import type { Tokenizer } from '@qkv/tokenizer';
+// A Hub folder's tokenizer files ↔ @qkv/tokenizer's PretrainedTokenizer: tokenizer.json when the
+// folder has it (Hugging Face `tokenizers`' pipelines), else vocab.json + merges.txt (GPT-2) or
+// vocab.txt with tokenizer_config.json's do_lower_case (BERT). Saving writes the files it came from.
+import { fromBertVocab, fromGpt2Files, fromTokenizerJson } from '@qkv/tokenizer';
+import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import { PretrainedError, parseJsonFile } from './config.js';
 import type { PretrainedSource } from './source.js';
 
-const text = async (source: PretrainedSource, file: string): Promise<string> => new TextDecoder('utf-8', { fatal: false }).decode(await source.read(file));
+/** The files each loaded tokenizer was read from, by name, to be written back unchanged. */
+const sourceFiles = new WeakMap<PretrainedTokenizer, Map<string, string>>();
 
-/** The tokenizer of a folder of `modelType`, or null for a vision model. */
-export async function loadTokenizer(source: PretrainedSource, modelType: string, where: string): Promise<Tokenizer | null> {
-  if (modelType === 'vit') return null;
+const text = async (source: PretrainedSource, file: string): Promise<string> => new TextDecoder('utf-8').decode(await source.read(file));
+
+async function build(source: PretrainedSource, modelType: string, where: string): Promise<[PretrainedTokenizer, Map<string, string>]> {
+  const files = new Map<string, string>();
+  const read = async (file: string): Promise<string> => {
+    const t = await text(source, file);
+    files.set(file, t);
+    return t;
+  };
+  if (await source.has('tokenizer.json')) return [fromTokenizerJson(await read('tokenizer.json')), files];
   if (modelType === 'gpt2') {
-    if (await source.has('tokenizer.json')) return BPETokenizer.fromTokenizerJson(await text(source, 'tokenizer.json'));
-    if ((await source.has('vocab.json')) && (await source.has('merges.txt'))) {
-      const vocab = await text(source, 'vocab.json');
-      const eos = vocab.includes('"<|endoftext|>"') ? '<|endoftext|>' : null;
-      return BPETokenizer.fromFiles(vocab, await text(source, 'merges.txt'), { specialTokens: { eos } });
-    }
+    if ((await source.has('vocab.json')) && (await source.has('merges.txt'))) return [fromGpt2Files(await read('vocab.json'), await read('merges.txt')), files];
     throw new PretrainedError(`${where}: ${source.description} has neither tokenizer.json nor vocab.json + merges.txt (pass { tokenizer: false } to load the model alone)`);
   }
   if (await source.has('vocab.txt')) {
-    let lowercase = true;
+    let doLowerCase = true;
     if (await source.has('tokenizer_config.json')) {
-      const config = parseJsonFile(await text(source, 'tokenizer_config.json'), 'tokenizer_config.json', where);
+      const config = parseJsonFile(await read('tokenizer_config.json'), 'tokenizer_config.json', where);
       const v = typeof config === 'object' && config !== null ? new Map(Object.entries(config)).get('do_lower_case') : undefined;
       if (v !== undefined && typeof v !== 'boolean') throw new PretrainedError(`${where}: tokenizer_config.json field 'do_lower_case' must be true or false, got ${JSON.stringify(v)}`);
-      lowercase = v ?? true;
+      doLowerCase = v ?? true;
     }
-    return WordPieceTokenizer.fromVocabTxt(await text(source, 'vocab.txt'), { lowercase });
+    return [fromBertVocab(await read('vocab.txt'), { doLowerCase }), files];
   }
-  throw new PretrainedError(`${where}: ${source.description} has no vocab.txt for BERT's WordPiece tokenizer (pass { tokenizer: false } to load the model alone)`);
+  throw new PretrainedError(`${where}: ${source.description} has neither tokenizer.json nor vocab.txt for BERT's WordPiece tokenizer (pass { tokenizer: false } to load the model alone)`);
 }
 
-/** A tokenizer as Hub files: vocab.json + merges.txt (byte-level BPE) or vocab.txt + tokenizer_config.json (WordPiece). */
-export function tokenizerFiles(tokenizer: Tokenizer, where: string): Map<string, string> {
-  const files = new Map<string, string>();
-  if (tokenizer instanceof BPETokenizer) {
-    const { vocab, merges } = tokenizer.toJSON();
-    files.set('vocab.json', JSON.stringify(Object.fromEntries(vocab.map((t, i) => [t, i]))));
-    files.set('merges.txt', `#version: 0.2\n${merges.map(([a, b]) => `${a} ${b}\n`).join('')}`);
-  } else if (tokenizer instanceof WordPieceTokenizer) {
-    const { vocab, lowercase } = tokenizer.toJSON();
-    files.set('vocab.txt', vocab.map((t) => `${t}\n`).join(''));
-    files.set('tokenizer_config.json', `${JSON.stringify({ do_lower_case: lowercase }, null, 2)}\n`);
-  } else {
-    throw new PretrainedError(`${where}: a ${tokenizer.constructor.name} has no Hub file layout (BPETokenizer and WordPieceTokenizer do)`);
-  }
+/** The tokenizer of a folder of `modelType`, or null for a vision model. */
+export async function loadTokenizer(source: PretrainedSource, modelType: string, where: string): Promise<PretrainedTokenizer | null> {
+  if (modelType === 'vit') return null;
+  const [tokenizer, files] = await build(source, modelType, where);
+  sourceFiles.set(tokenizer, files);
+  return tokenizer;
+}
+
+/** A loaded tokenizer's Hub files (the ones it was read from). */
+export function tokenizerFiles(tokenizer: PretrainedTokenizer, where: string): Map<string, string> {
+  const files = sourceFiles.get(tokenizer);
+  if (!files) throw new PretrainedError(`${where}: this tokenizer was not loaded by fromPretrained, so its Hub files are unknown (pass the one fromPretrained returned)`);
   return files;
 }

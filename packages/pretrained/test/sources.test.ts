@@ -56,7 +56,7 @@ describe('sources', () => {
     await expect(fromDirectory(join(FIXTURES, 'no-such-model'))).rejects.toThrow(/fromPretrained: .*no-such-model has no config\.json/);
     const files = folderBytes('bert-cls');
     files.delete('vocab.txt');
-    await expect(fromPretrained(asFiles(files))).rejects.toThrow(/fromPretrained: 2 files has no vocab\.txt for BERT's WordPiece tokenizer/);
+    await expect(fromPretrained(asFiles(files))).rejects.toThrow(/fromPretrained: 2 files has neither tokenizer\.json nor vocab\.txt for BERT's WordPiece tokenizer/);
     expect((await fromPretrained(asFiles(files), { tokenizer: false })).tokenizer).toBeNull();
   });
 });

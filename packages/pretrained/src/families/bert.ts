@@ -1,6 +1,7 @@
 // BERT (`model_type: bert`) on transformer's BertModel / BertForMaskedLM / BertForSequenceClassification:
 // Hugging Face's separate query/key/value become MultiheadAttention's `in_proj_*`, its
 // attention.output / intermediate / output blocks the encoder layer's out_proj / linear1 / linear2 / norms.
+import { init } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
 import { BertForMaskedLM, BertForSequenceClassification, BertModel } from '@qkv/transformer';
 import type { BertConfig } from '@qkv/transformer';
@@ -93,9 +94,10 @@ export const bert: Family = {
       hiddenAct: ACTIVATIONS.get(c.oneOf('hidden_act', [...ACTIVATIONS.keys()], 'gelu'))!,
       dropout: 0,
     };
-    const model = architecture === 'BertModel' ? new BertModel(config)
-      : architecture === 'BertForSequenceClassification' ? new BertForSequenceClassification(config, c.labels()?.length ?? c.int('num_labels', 1, LIMITS.labels, 2))
-        : new BertForMaskedLM(config);
+    const numLabels = c.labels()?.length ?? c.int('num_labels', 1, LIMITS.labels, 2);
+    const model = init.skipInit(() => (architecture === 'BertModel' ? new BertModel(config)
+      : architecture === 'BertForSequenceClassification' ? new BertForSequenceClassification(config, numLabels)
+        : new BertForMaskedLM(config)));
     return { model: model.eval(), names: names(architecture, config.numHiddenLayers) };
   },
 

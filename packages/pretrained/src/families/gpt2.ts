@@ -1,6 +1,7 @@
 // GPT-2 (`model_type: gpt2`) on qkv's GPT: the names are nanoGPT's, which are GPT-2's, except that
 // GPT-2's Conv1D layers store their weights [in, out] (transposed here), `lm_head` is tied to `wte`,
 // and Hugging Face files may drop the `transformer.` prefix and carry causal-mask buffers.
+import { init } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
 import { GPT } from '@qkv/transformer';
 import { LIMITS, PretrainedError } from '../config.js';
@@ -59,13 +60,13 @@ export const gpt2: Family = {
     c.requireAbsentOr('tie_word_embeddings', true, 'an untied lm_head');
     c.bool('reorder_and_upcast_attn', false); // the same maths, in float32 either way here
     const activation = c.oneOf('activation_function', [...ACTIVATIONS.keys()], 'gelu_new');
-    const model = new GPT({
+    const model = init.skipInit(() => new GPT({
       vocabSize: c.int('vocab_size', 1, LIMITS.vocab),
       blockSize: c.int('n_positions', 1, LIMITS.positions),
       nLayer, nHead, nEmbd,
       geluApproximate: ACTIVATIONS.get(activation)!,
       layerNormEps: c.positive('layer_norm_epsilon', 1, 1e-5),
-    });
+    }));
     return { model: model.eval(), names: names(nLayer) };
   },
 

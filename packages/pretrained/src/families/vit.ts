@@ -1,6 +1,7 @@
 // ViT (`model_type: vit`) on transformer's VisionTransformer: the patch convolution [E, C, P, P] is
 // the patch Linear [E, C·P·P] regrouped, separate query/key/value become `in_proj_*`, and
 // layernorm_before/after are the pre-norm layer's norm1/norm2.
+import { init } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
 import { VisionTransformer } from '@qkv/transformer';
 import { LIMITS, PretrainedError } from '../config.js';
@@ -66,7 +67,7 @@ export const vit: Family = {
     c.oneOf('hidden_act', ['gelu'], 'gelu');
     c.requireAbsentOr('qkv_bias', true, 'query/key/value without biases');
     const classify = architecture === 'ViTForImageClassification';
-    const model = new VisionTransformer({
+    const model = init.skipInit(() => new VisionTransformer({
       imageSize, patchSize,
       inChannels: c.int('num_channels', 1, 64, 3),
       numClasses: classify ? c.labels()?.length ?? c.int('num_labels', 1, LIMITS.labels, 2) : 0,
@@ -76,7 +77,7 @@ export const vit: Family = {
       mlpDim: c.int('intermediate_size', 1, 16 * LIMITS.width),
       layerNormEps: c.positive('layer_norm_eps', 1, 1e-12),
       pooler: !classify,
-    });
+    }));
     return { model: model.eval(), names: names(model) };
   },
 

@@ -49,7 +49,7 @@ function readPiece(value: unknown, r: JsonReader, field: string): TemplatePiece 
     const rest = id.slice(1);
     if (rest === '' || rest === 'A' || rest === 'a') return { sequence: 'A', typeId };
     if (rest === 'B' || rest === 'b') return { sequence: 'B', typeId };
-    if (/^\d+$/.test(rest) && parts.length === 1) return { sequence: 'A', typeId: Number(rest) };
+    if (/^\d+$/.test(rest) && Number(rest) <= MAX_TYPE_ID) return { sequence: 'A', typeId: parts.length === 2 ? typeId : Number(rest) };
     throw r.error(field, 'a piece like "$A", "$B:1" or "[SEP]:0"', value);
   }
   const obj = r.object(value, field);
