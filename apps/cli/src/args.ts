@@ -1,6 +1,7 @@
 // Command-line parsing for `qkv`: flags, defaults from the recipe, and usage errors.
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { commands } from './commands.js';
 import { UsageError } from './errors.js';
 import { findRecipe } from './recipes/index.js';
 import type { RunOptions } from './recipes/types.js';
@@ -8,7 +9,8 @@ import type { RunOptions } from './recipes/types.js';
 /** The usage text printed by `qkv --help` and after a usage error. */
 export const USAGE = `usage: qkv <command> [recipe] [options]
 
-commands:
+commands (qkv help <command> or qkv <command> --help for details):
+  help [command]                   this text, or one command's options
   recipes                          list the recipes
   train <recipe>                   train (checkpoints and metrics.jsonl go to --out)
   eval <recipe> --checkpoint F     metrics on the test split (or --split validation)
@@ -21,7 +23,7 @@ commands:
 
 options:
   --backend <cpu|wasm>   compute backend (default: the fastest available)
-  --threads <n>          wasm worker threads (default 1)
+  --threads <n>          wasm worker threads, 1 to 256 (default 1)
   --seed <n>             random seed (default 0)
   --epochs <n>  --batch-size <n>  --lr <x>  --max-steps <n>
   --limit <n>            train on the first n examples only
@@ -36,12 +38,19 @@ options:
   --checkpoint <file>    weights for eval / predict / export
   --set key=value        recipe-specific setting (repeatable), e.g. --set dModel=128
   --f16                  export weights as float16
-  --quiet                no progress bar`;
+  --quiet                no progress (without a terminal: a plain line every 10 s)
+  --verbose              print the stack with an error (or set DEBUG=1)`;
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+function intIn(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = int(name, value, fallback);
+  if (n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
 }
 
@@ -64,7 +73,7 @@ export function parse(argv: string[]) {
         'batch-size': { type: 'string' }, lr: { type: 'string' }, 'max-steps': { type: 'string' }, limit: { type: 'string' },
         'eval-limit': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, checkpoint: { type: 'string' },
         split: { type: 'string' }, set: { type: 'string', multiple: true }, f16: { type: 'boolean' }, quiet: { type: 'boolean' },
-        'checkpoint-every': { type: 'string' }, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'checkpoint-every': { type: 'string' }, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -72,8 +81,13 @@ export function parse(argv: string[]) {
   }
   const { values: v, positionals } = parsed;
   const [command, recipeName, ...rest] = positionals;
-  if (v.help || !command) return { command: 'help' as const };
-  if (!['recipes', 'train', 'eval', 'predict', 'export', 'average'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!command) return { command: 'help' as const, topic: undefined };
+  if (!Object.hasOwn(commands, command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'help') {
+    if (recipeName !== undefined && !Object.hasOwn(commands, recipeName)) throw new UsageError(`help: unknown command '${recipeName}'`);
+    return { command: 'help' as const, topic: recipeName };
+  }
+  if (v.help) return { command: 'help' as const, topic: command };
   if (command === 'recipes') return { command: 'recipes' as const };
   const recipe = findRecipe(recipeName);
   const set: Record<string, string> = {};
@@ -109,7 +123,10 @@ export function parse(argv: string[]) {
     /** The checkpoints `average` reads. */
     checkpoints: command === 'average' ? rest : [],
     backend: v.backend,
-    threads: int('threads', v.threads, 1),
+    threads: intIn('threads', v.threads, 1, 1, 256),
+    verbose: v.verbose ?? false,
+    /** --quiet given, or stdout is no terminal (then progress comes as plain lines). */
+    plainProgress: !v.quiet && !process.stdout.isTTY,
     out: v.out ?? (command === 'average' ? join(dirname(rest[0]!), 'average') : join('runs', recipe.name)),
     resume: v.resume,
     checkpoint: v.checkpoint,

@@ -2,7 +2,27 @@
 // (one per word, every pronunciation a reference) and the PER/WER metrics, stressless or not.
 import { g2pErrorRates, g2pPairs, g2pTokenizers, loadCmudict } from '@qkv/datasets';
 import type { Cmudict } from '@qkv/datasets';
+import { InputError } from '../errors.js';
 import type { Seq2SeqTask } from './seq2seq.js';
+
+/** Longest word `predict` takes: the positional table holds 64 positions, with room for <sos>/<eos>. */
+export const G2P_MAX_WORD_LENGTH = 62;
+
+/**
+ * A word as CMUdict's training words are: NFC, trimmed, lower-case; refused (InputError) when empty,
+ * longer than G2P_MAX_WORD_LENGTH letters, or holding a character no training word has.
+ * @example normalizeWord('  HeLLo ', ['e', 'h', 'l', 'o']) // 'hello'
+ */
+export function normalizeWord(input: string, graphemes: readonly string[]): string {
+  const word = input.normalize('NFC').trim().toLowerCase();
+  if (word === '') throw new InputError('predict: expected a word, got an empty input');
+  const chars = [...word];
+  if (chars.length > G2P_MAX_WORD_LENGTH) throw new InputError(`predict: expected a word of at most ${G2P_MAX_WORD_LENGTH} letters (the model's positional table holds 64 positions), got ${chars.length}`);
+  const known = new Set(graphemes);
+  const bad = [...new Set(chars.filter((c) => !known.has(c)))];
+  if (bad.length > 0) throw new InputError(`predict: expected a word of the letters a–z and ${graphemes.filter((g) => !/[a-z]/.test(g)).map((g) => `'${g}'`).join(' ')} (the training alphabet), got ${bad.map((c) => JSON.stringify(c)).join(', ')}`);
+  return word;
+}
 
 let cache: Promise<Cmudict> | undefined;
 
@@ -22,6 +42,7 @@ export async function g2pTask(seed: number, stress: boolean): Promise<Omit<Seq2S
     tokenizers,
     joiner: ' ',
     maxTargetLength: 32,
+    prepareInput: (input) => normalizeWord(input, cmu.graphemes),
     score: (predictions, items) => {
       const preds = predictions.map((p) => (p === '' ? [] : p.split(' ')));
       const refs = items.map((it) => it.targets.map((t) => t.split(' ')));
