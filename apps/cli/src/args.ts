@@ -1,6 +1,7 @@
 // Command-line parsing for `qkv`: flags, defaults from the recipe, and usage errors.
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { commands } from './commands.js';
 import { UsageError } from './errors.js';
 import { findRecipe } from './recipes/index.js';
 import { shippedModel } from './shipped.js';
@@ -9,7 +10,8 @@ import type { RunOptions } from './recipes/types.js';
 /** The usage text printed by `qkv --help` and after a usage error. */
 export const USAGE = `usage: qkv <command> [recipe] [options]
 
-commands:
+commands (qkv help <command> or qkv <command> --help for details):
+  help [command]                   this text, or one command's options
   recipes                          list the recipes
   train <recipe>                   train (checkpoints and metrics.jsonl go to --out)
   eval <recipe> --checkpoint F     metrics on the test split (or --split validation)
@@ -30,7 +32,7 @@ commands:
 
 options:
   --backend <cpu|wasm>   compute backend (default: the fastest available)
-  --threads <n>          wasm worker threads (default 1)
+  --threads <n>          wasm worker threads, 1 to 256 (default 1)
   --seed <n>             random seed (default 0)
   --epochs <n>  --batch-size <n>  --lr <x>  --max-steps <n>
   --limit <n>            train on the first n examples only
@@ -46,12 +48,19 @@ options:
   --model <name>         a shipped model instead of <recipe> --checkpoint F
   --set key=value        recipe-specific setting (repeatable), e.g. --set dModel=128
   --f16                  export weights as float16
-  --quiet                no progress bar`;
+  --quiet                no progress (without a terminal: a plain line every 10 s)
+  --verbose              print the stack with an error (or set DEBUG=1)`;
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+function intIn(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = int(name, value, fallback);
+  if (n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
 }
 
@@ -74,7 +83,7 @@ export function parse(argv: string[]) {
         'batch-size': { type: 'string' }, lr: { type: 'string' }, 'max-steps': { type: 'string' }, limit: { type: 'string' },
         'eval-limit': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' }, checkpoint: { type: 'string' },
         split: { type: 'string' }, set: { type: 'string', multiple: true }, f16: { type: 'boolean' }, quiet: { type: 'boolean' },
-        'checkpoint-every': { type: 'string' }, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'checkpoint-every': { type: 'string' }, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': { type: 'string' }, 'test-limit': { type: 'string' }, 'eval-every': { type: 'string' }, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean' },
         model: { type: 'string' },
       },
     });
@@ -83,14 +92,20 @@ export function parse(argv: string[]) {
   }
   const { values: v, positionals } = parsed;
   const command = positionals[0];
-  if (v.help || !command || command === 'help') return { command: 'help' as const };
+  if (!command) return { command: 'help' as const, topic: undefined };
+  if (!Object.hasOwn(commands, command)) throw new UsageError(`unknown command '${command}'`);
+  if (command === 'help') {
+    const topic = positionals[1];
+    if (topic !== undefined && !Object.hasOwn(commands, topic)) throw new UsageError(`help: unknown command '${topic}'`);
+    return { command: 'help' as const, topic };
+  }
+  if (v.help) return { command: 'help' as const, topic: command };
   // `--model NAME` names a shipped model: its recipe and weights, so no recipe positional comes before the input
   if (v.model !== undefined && !['eval', 'predict', 'export'].includes(command)) throw new UsageError(`--model goes with eval, predict and export, not ${command}`);
   if (v.model !== undefined && v.checkpoint !== undefined) throw new UsageError('give --model or --checkpoint, not both');
   const shipped = v.model === undefined ? null : shippedModel(v.model);
   const [recipeName, ...rest] = shipped ? [shipped.recipe, ...positionals.slice(1)] : positionals.slice(1);
   if (shipped) v.checkpoint = shipped.checkpoint;
-  if (!['recipes', 'train', 'eval', 'predict', 'export', 'average'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   if (command === 'recipes') return { command: 'recipes' as const };
   const recipe = findRecipe(recipeName);
   const set: Record<string, string> = {};
@@ -126,7 +141,10 @@ export function parse(argv: string[]) {
     /** The checkpoints `average` reads. */
     checkpoints: command === 'average' ? rest : [],
     backend: v.backend,
-    threads: int('threads', v.threads, 1),
+    threads: intIn('threads', v.threads, 1, 1, 256),
+    verbose: v.verbose ?? false,
+    /** --quiet given, or stdout is no terminal (then progress comes as plain lines). */
+    plainProgress: !v.quiet && !process.stdout.isTTY,
     out: v.out ?? (command === 'average' ? join(dirname(rest[0]!), 'average') : join('runs', recipe.name)),
     resume: v.resume,
     checkpoint: v.checkpoint,

@@ -1,15 +1,17 @@
 // `qkv`: train, evaluate, predict with and export the recipes on real datasets.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import '@qkv/wasm-kernels';
 import { getThreads, setThreads } from '@qkv/wasm-kernels';
 import { save } from '@qkv/nn';
 import { getBackend, manualSeed, setBackend } from '@qkv/tensor-core';
 import { terminalHeatmap } from '@qkv/viz';
 import { parse, USAGE } from './args.js';
-import { UsageError } from './errors.js';
-import { finetuneMain } from './finetune/command.js';
+import { commandHelp } from './commands.js';
+import { InputError, UsageError, formatError, wantsStack } from './errors.js';
+import { checkWeightsFile, readManifest } from './preflight.js';
 import { exportOnnxCommand } from './export-onnx.js';
+import { finetuneMain } from './finetune/command.js';
 import { recipes } from './recipes/index.js';
 import { averageWeights, loadWeights } from './train/checkpoint.js';
 import { formatMetrics, train } from './train/loop.js';
@@ -19,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'export-onnx') return exportOnnxCommand(argv.slice(1));
   const args = parse(argv);
   if (args.command === 'help') {
-    console.log(USAGE);
+    console.log(args.topic === undefined ? USAGE : commandHelp(args.topic));
     return 0;
   }
   if (args.command === 'recipes') {
@@ -31,9 +33,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { recipe, run } = args;
-  const weightsFile = args.command === 'average' ? args.checkpoints[0] : args.checkpoint;
-  const manifestPath = weightsFile ? join(resolve(weightsFile, '..'), 'manifest.json') : undefined;
-  const savedManifest = manifestPath ? (JSON.parse(await readFile(manifestPath, 'utf8').catch(() => 'null')) as Record<string, unknown> | null) : null;
+  // files first, before the data and the model (seconds of work) are loaded
+  for (const file of args.checkpoints) await checkWeightsFile(file, 'average');
+  if (args.checkpoint) await checkWeightsFile(args.checkpoint, '--checkpoint');
+  if (args.resume) await checkWeightsFile(args.resume, '--resume');
+  if (args.command === 'predict' && args.input.trim() === '') throw new InputError('predict: the input is empty');
+  const weightsFile = args.command === 'average' ? args.checkpoints[0] : args.command === 'train' ? undefined : args.checkpoint;
+  const savedManifest = weightsFile ? await readManifest(weightsFile) : null;
   // a trained model is rebuilt with its own seed (which fixes the data split) and settings
   const trained = savedManifest?.run as { seed?: number; settings?: Record<string, string> } | undefined;
   if (args.command !== 'train' && trained) {
@@ -46,9 +52,10 @@ async function main(argv: string[]): Promise<number> {
   const session = await recipe.setup(run, savedManifest ?? undefined);
   if (args.command === 'train') {
     console.log(`qkv train ${recipe.name}: backend ${getBackend()}${getBackend() === 'wasm' ? ` × ${await getThreads()} thread(s)` : ''}, ${session.model.numParameters().toLocaleString()} parameters, ${session.batchesPerEpoch} batches/epoch`);
-    const result = await train(session, run, { out: args.out, resume: args.resume, checkpointEvery: args.checkpointEvery, keepCheckpoints: args.keepCheckpoints, evalEvery: args.evalEvery, quiet: args.quiet, timeLimitSeconds: args.timeLimitMinutes === undefined ? undefined : args.timeLimitMinutes * 60 });
+    const result = await train(session, run, { out: args.out, resume: args.resume, checkpointEvery: args.checkpointEvery, keepCheckpoints: args.keepCheckpoints, evalEvery: args.evalEvery, quiet: args.quiet, plainProgress: args.plainProgress, timeLimitSeconds: args.timeLimitMinutes === undefined ? undefined : args.timeLimitMinutes * 60 });
+    if (result.interrupted) return 130; // the loop saved the checkpoint and said how to resume
     session.model.eval();
-    const test = result.interrupted ? {} : session.evaluate('test', args.testLimit);
+    const test = session.evaluate('test', args.testLimit);
     const manifest = { recipe: recipe.name, ...session.manifest(), run: { seed: run.seed, settings: run.set }, metrics: { test }, training: { steps: result.progress.step, seconds: Math.round(result.seconds), backend: getBackend(), threads: await getThreads(), command: `qkv ${args.argv.join(' ')}`, date: new Date().toISOString() } };
     await writeFile(join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     console.log(`done in ${result.seconds.toFixed(0)} s; test ${formatMetrics(test)}`);
@@ -79,7 +86,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(p.output);
     if (p.attention) {
       console.log(`\n${p.attention.title}`);
-      console.log(terminalHeatmap(p.attention.weights, { xLabels: p.attention.colLabels, yLabels: p.attention.rowLabels }));
+      // colour only on a terminal (and not with NO_COLOR): pipes and logs get shade characters
+      const color = process.stdout.isTTY && !process.env.NO_COLOR ? 'truecolor' : 'none';
+      console.log(terminalHeatmap(p.attention.weights, { xLabels: p.attention.colLabels, yLabels: p.attention.rowLabels, color }));
     }
     return 0;
   }
@@ -93,14 +102,17 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+// every command's errors pass here: usage errors with the usage (exit 2), any other one as one
+// line (exit 1), its stack only with --verbose or DEBUG=1
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof UsageError) {
       console.error(`qkv: ${err.message}\n\n${USAGE}`);
       process.exit(2);
     }
-    console.error(err);
+    console.error(formatError(err, wantsStack(argv, process.env)));
     process.exit(1);
   },
 );

@@ -24,6 +24,11 @@ export interface Seq2SeqTask {
   /** How a target's tokens are joined back into text (' ' for phonemes, '' for characters). */
   joiner: string;
   maxTargetLength: number;
+  /**
+   * Brings a `predict` input to the form of the training sources (e.g. trimmed, lower-cased) and
+   * throws an InputError for input the model cannot take (outside its alphabet, too long).
+   */
+  prepareInput?(input: string): string;
 }
 
 function ids(p: { ids: Int32Array; shape: [number, number] }): Tensor {
@@ -133,7 +138,7 @@ export function seq2seqSession(run: RunOptions, task: Seq2SeqTask, build: (vocab
       for (let i = 0; i < items.length; i += 128) predictions.push(...decode(items.slice(i, i + 128).map((it) => it.source), beam));
       return task.score(predictions, items);
     },
-    predict: (input, options = {}) => predictWithAttention(net, task, input, Number(options.beam ?? 1), decode),
+    predict: (input, options = {}) => predictWithAttention(net, task, task.prepareInput ? task.prepareInput(input) : input, Number(options.beam ?? 1), decode),
     manifest: () => ({ model: net.config, tokenizers: { source: JSON.parse(source.save()) as unknown, target: JSON.parse(target.save()) as unknown }, encoding: SEQ2SEQ_ENCODING, ...extraManifest }),
   };
 }

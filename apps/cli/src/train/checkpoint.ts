@@ -1,8 +1,9 @@
 // Checkpoint files for the CLI: @qkv/nn's checkpoint (weights, optimizer state, RNG state) plus the
 // position in training, written atomically, so `--resume` continues bit-identically.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { load, loadCheckpoint as loadParts, parseHeader, saveCheckpoint as saveParts } from '@qkv/nn';
 import type { Module, Optimizer } from '@qkv/nn';
+import { readFileBytes } from '@qkv/nn/node';
 import { defaultGenerator, tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 
@@ -24,10 +25,15 @@ export async function saveCheckpoint(path: string, model: Module, optimizer: Opt
 
 /** Restores weights (and, when given, optimizer and RNG state); returns the saved progress. */
 export async function loadCheckpoint(path: string, model: Module, optimizer: Optimizer<object> | null): Promise<{ progress: Progress }> {
-  const bytes = new Uint8Array(await readFile(path));
-  const { extra } = loadParts(bytes, optimizer ? { model, optimizer, generator: defaultGenerator() } : { model });
+  const bytes = await readFileBytes(path, 'loadCheckpoint');
+  // weights and moments are checked for NaN/Inf (corrupted data bytes), every field validated
+  const { extra } = loadParts(bytes, optimizer ? { model, optimizer, generator: defaultGenerator() } : { model }, { file: path });
   const progress = (extra as { progress?: Progress } | undefined)?.progress;
   if (!progress) throw new Error(`loadCheckpoint: ${path} has no training progress; was it written by qkv train?`);
+  for (const key of ['step', 'epoch', 'batchIndex'] as const) {
+    const v: unknown = progress[key];
+    if (!Number.isSafeInteger(v) || (v as number) < 0) throw new Error(`loadCheckpoint: ${path}: extra.progress.${key}: expected an integer ≥ 0, got ${String(v)}`);
+  }
   return { progress };
 }
 
@@ -38,14 +44,15 @@ export async function loadCheckpoint(path: string, model: Module, optimizer: Opt
  * @example await loadWeights('apps/demo/public/models/vit-mnist/model.safetensors', model, 'vit-mnist')
  */
 export async function loadWeights(path: string, model: Module, recipe: string): Promise<'checkpoint' | 'export'> {
-  const bytes = new Uint8Array(await readFile(path));
-  const { metadata } = parseHeader(bytes);
+  const bytes = await readFileBytes(path, 'loadWeights');
+  const { metadata } = parseHeader(bytes, { file: path });
   if (metadata.format !== undefined) {
     await loadCheckpoint(path, model, null);
     return 'checkpoint';
   }
   if (metadata.recipe !== undefined && metadata.recipe !== recipe) throw new Error(`loadWeights: ${path} holds weights of recipe '${metadata.recipe}', not '${recipe}'`);
-  const { tensors } = load(bytes);
+  // NaN or ±∞ in the weights means corrupted data bytes: refused (the format has no checksum)
+  const { tensors } = load(bytes, { file: path, nonFinite: 'error' });
   model.loadStateDict(tensors, { strict: true });
   for (const t of Object.values(tensors)) t.dispose();
   return 'export';

@@ -14,6 +14,29 @@ export function formatMetrics(metrics: Record<string, number>): string {
   return Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · ');
 }
 
+/**
+ * A duration as the progress line shows it, rounded to whole seconds first (so never `1m60s`).
+ * @example formatDuration(119.6) // '2m00s'; formatDuration(3725) // '1h02m05s'
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '-';
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}h${pad(m)}m${pad(s)}s` : m > 0 ? `${m}m${pad(s)}s` : `${s}s`;
+}
+
+/**
+ * Seconds left, from the time spent on training steps only (validation excluded, so the estimate
+ * does not jump after each validation).
+ * @example etaSeconds(100, 1000, 50) // 450
+ */
+export function etaSeconds(stepsDone: number, stepsTotal: number, trainSeconds: number): number {
+  return stepsDone > 0 ? ((stepsTotal - stepsDone) * trainSeconds) / stepsDone : NaN;
+}
+
 /** Options of `train`. */
 export interface TrainOptions {
   out: string;
@@ -28,6 +51,11 @@ export interface TrainOptions {
   timeLimitSeconds?: number;
   /** Draw no progress bar (tests, non-TTY). */
   quiet?: boolean;
+  /** Without a terminal: a plain progress line every `plainEverySeconds` (default 10) instead of the bar. */
+  plainProgress?: boolean;
+  plainEverySeconds?: number;
+  /** Called after each step (tests use it to send a signal mid-run). */
+  onStep?: (step: number) => void;
   log?: (line: string) => void;
 }
 
@@ -65,12 +93,16 @@ export async function train(session: Session, run: RunOptions, options: TrainOpt
   const bar = options.quiet
     ? null
     : new SingleBar({
-        format: 'step {value}/{total} |{bar}| epoch {epoch} · loss {loss} · {rate} tok/s · ETA {eta_formatted}',
+        format: 'step {value}/{total} |{bar}| epoch {epoch} · loss {loss} · {rate} tok/s · ETA {eta}',
         hideCursor: true,
         etaBuffer: 50,
       });
-  bar?.start(total, progress.step, { epoch: progress.epoch + 1, loss: '-', rate: '-' });
+  bar?.start(total, progress.step, { epoch: progress.epoch + 1, loss: '-', rate: '-', eta: '-' });
   const losses: number[] = [];
+  const firstStep = progress.step;
+  let trainSeconds = 0; // time in training steps, without validation and checkpoints
+  let lastPlain = performance.now();
+  const yieldToEvents = () => new Promise((r) => setImmediate(r));
   const started = performance.now();
   let timedOut = false;
   let windowTokens = 0;
@@ -82,6 +114,7 @@ export async function train(session: Session, run: RunOptions, options: TrainOpt
         progress = { ...progress, epoch: progress.epoch + 1, batchIndex: 0 };
         continue;
       }
+      const stepStart = performance.now();
       const batch = session.batch(progress.epoch, progress.batchIndex);
       const lr = session.lrAt?.(progress.step + 1);
       if (lr !== undefined) for (const g of session.optimizer.paramGroups as unknown as { lr: number }[]) g.lr = lr;
@@ -98,19 +131,29 @@ export async function train(session: Session, run: RunOptions, options: TrainOpt
       windowTokens += count;
       progress = { ...progress, step: progress.step + 1, batchIndex: progress.batchIndex + 1 };
       const now = performance.now();
+      trainSeconds += (now - stepStart) / 1000;
       const rate = windowTokens / ((now - windowStart) / 1000);
       if (now - windowStart > 5000) [windowTokens, windowStart] = [0, now];
-      bar?.update(progress.step, { epoch: progress.epoch + 1, loss: value.toFixed(4), rate: rate.toFixed(0) });
+      const eta = formatDuration(etaSeconds(progress.step - firstStep, total - firstStep, trainSeconds));
+      bar?.update(progress.step, { epoch: progress.epoch + 1, loss: value.toFixed(4), rate: rate.toFixed(0), eta });
+      if (options.plainProgress && (now - lastPlain) / 1000 >= (options.plainEverySeconds ?? 10)) {
+        lastPlain = now;
+        log(`step ${progress.step}/${total} · epoch ${progress.epoch + 1} · loss ${value.toFixed(4)} · ${rate.toFixed(0)} tok/s · ETA ${eta}`);
+      }
+      options.onStep?.(progress.step);
       await appendFile(metricsFile, `${JSON.stringify({ step: progress.step, epoch: progress.epoch, loss: value, lr: lr ?? null, tokensPerSecond: Math.round(rate) })}\n`);
       const epochEnd = progress.batchIndex >= session.batchesPerEpoch;
       if ((options.evalEvery > 0 && progress.step % options.evalEvery === 0) || epochEnd) {
+        await yieldToEvents(); // a Ctrl-C just before validation stops here, not after it
+        if (interrupted) break;
         session.model.eval();
         const metrics = session.evaluate('validation', run.evalLimit);
         session.model.train();
+        await yieldToEvents(); // and one during it is seen as soon as it ends
         await appendFile(metricsFile, `${JSON.stringify({ step: progress.step, epoch: progress.epoch, split: 'validation', ...metrics })}\n`);
         bar?.stop();
         log(`step ${progress.step}: validation ${formatMetrics(metrics)}`);
-        bar?.start(total, progress.step, { epoch: progress.epoch + 1, loss: value.toFixed(4), rate: rate.toFixed(0) });
+        bar?.start(total, progress.step, { epoch: progress.epoch + 1, loss: value.toFixed(4), rate: rate.toFixed(0), eta });
       }
       if (progress.step % options.checkpointEvery === 0) {
         await saveCheckpoint(ckpt, session.model, session.optimizer, progress);
@@ -120,8 +163,8 @@ export async function train(session: Session, run: RunOptions, options: TrainOpt
         timedOut = true;
         break;
       }
-      // yield to the event loop so Ctrl-C is seen
-      if (progress.step % 20 === 0) await new Promise((r) => setImmediate(r));
+      // yield to the event loop at every step so Ctrl-C is seen at once
+      await yieldToEvents();
     }
   } finally {
     bar?.stop();
