@@ -37,7 +37,7 @@ const keep = args.includes('--keep');
 /** Oldest Node where `require()` of an ES module works unflagged: what `engines` may admit. */
 const MIN_NODE = [20, 19];
 /** Seconds a README block may run. */
-const BLOCK_TIMEOUT_S = 120;
+const BLOCK_TIMEOUT_S = 180;
 const started = Date.now();
 const work = mkdtempSync(join(tmpdir(), 'qkv-pack-check-'));
 const npmFlags = ['--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', '--no-package-lock'];
