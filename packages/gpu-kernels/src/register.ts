@@ -1,6 +1,5 @@
 // Registration of the gpu backends with tensor-core. The only module with side effects.
 import { registerBackend, registerKernel } from '@qkv/tensor-core';
-import type { KernelName } from '@qkv/tensor-core';
 import { GpuBackend } from './backend.js';
 import { gpuKernels } from './kernels/index.js';
 import { isModeSupported } from './modes.js';
@@ -10,9 +9,11 @@ import type { GpuMode } from './modes.js';
 export type GpuBackendName = 'webgpu' | 'webgl' | 'headlessgl' | 'webasm';
 
 function registerKernels(backendName: string): void {
-  for (const [kernelName, kernelFunc] of Object.entries(gpuKernels)) {
-    registerKernel({ kernelName: kernelName as KernelName, backendName, kernelFunc });
-  }
+  const register = <K extends keyof typeof gpuKernels>(kernelName: K): void =>
+    // replace: registering backend `backendName` again (after a registry reset, or a second copy of
+    // this package) replaces the backend and, with it, its kernels
+    registerKernel({ kernelName, backendName, kernelFunc: gpuKernels[kernelName], replace: true });
+  for (const kernelName of Object.keys(gpuKernels) as (keyof typeof gpuKernels)[]) register(kernelName);
 }
 
 /** The texture side of a GL context gpu.js would use, or Infinity where there is none. */

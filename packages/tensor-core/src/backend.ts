@@ -1,5 +1,6 @@
 // The contract between tensor-core and a backend: storage handles plus kernels looked up by name.
 import type { DType, TypedArray } from './dtype.js';
+import type { KernelAttrs } from './kernel-attrs.js';
 import type { KernelName } from './kernel-names.js';
 
 /**
@@ -48,17 +49,37 @@ export type KernelOutput =
   | { readonly handle: unknown; readonly shape: number[]; readonly dtype: DType }
   | { readonly storage: Storage; readonly shape: number[]; readonly dtype: DType };
 
-/** Kernel attributes: plain data only, so every backend can read them. */
-export type Attrs = Readonly<Record<string, number | boolean | string | readonly number[] | null | undefined>>;
+/**
+ * Kernel attributes, loosely: plain data of some kernel. Kernels and gradients see their own
+ * interface instead (`KernelAttrs[K]`, e.g. `BatchMatMulAttrs`).
+ */
+export type Attrs = KernelAttrs[KernelName];
 
-/** A kernel implementation for one backend. */
-export type KernelFunc = (args: { inputs: readonly TensorInfo[]; attrs: Attrs; backend: Backend }) => KernelOutput;
+/** What kernel `K` is called with: its inputs, its typed attributes, the backend running it. */
+export interface KernelArgs<K extends KernelName> {
+  readonly inputs: readonly TensorInfo[];
+  readonly attrs: KernelAttrs[K];
+  readonly backend: Backend;
+}
 
-/** One registry entry: `registerKernel({ kernelName: 'MatMul', backendName: 'wasm', kernelFunc })`. */
-export interface KernelConfig {
-  kernelName: KernelName;
+/**
+ * A kernel implementation for one backend; `K` types its attributes.
+ * @example const sum: KernelFunc<'Sum'> = ({ inputs: [x], attrs: { dims, keepdim } }) => …
+ */
+export type KernelFunc<K extends KernelName = KernelName> = (args: KernelArgs<K>) => KernelOutput;
+
+/** A kernel per name, each with its own attribute type (a backend's table; missing names fall back). */
+export type KernelTable = { readonly [K in KernelName]?: KernelFunc<K> };
+
+/**
+ * One registry entry: `registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc })`.
+ * `replace: true` replaces an earlier registration for the same backend (otherwise an error).
+ */
+export interface KernelConfig<K extends KernelName = KernelName> {
+  kernelName: K;
   backendName: string;
-  kernelFunc: KernelFunc;
+  kernelFunc: KernelFunc<K>;
+  replace?: boolean;
 }
 
 /** Creates (or fails to create) a backend; may be async (WebAssembly compile, GPU adapter). */

@@ -1,8 +1,11 @@
 // Data types, their storage arrays and PyTorch's promotion rules.
-import { DTypeError } from './errors.js';
+import { DTypeError, ValueError } from './errors.js';
 
 /** Element type of a tensor. `bool` is stored as one byte per element (0 or 1). */
 export type DType = 'float32' | 'int32' | 'bool';
+
+/** Every dtype, for checks of untyped input. */
+export const dtypes = ['float32', 'int32', 'bool'] as const satisfies readonly DType[];
 
 /** The typed array that stores each dtype. */
 export interface DataTypeMap {
@@ -31,13 +34,27 @@ export function allocArray(dtype: DType, size: number): TypedArray {
   }
 }
 
-/** Copies `values` into a new array of `dtype` (truncating toward zero for int32, `!= 0` for bool). */
-export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Copies `values` into a new array of `dtype`: `!= 0` for bool; for int32 truncation toward zero
+ * (`1.7 → 1`, as `torch.tensor([1.7], dtype=torch.int32)`) and, as PyTorch, an error for a value
+ * that int32 cannot hold (NaN, ±∞, beyond ±2³¹) instead of a silent wrap.
+ * @param op the public function named in the error (`tensor`, `full`, `arange`)
+ */
+export function toTypedArray(values: ArrayLike<number | boolean>, dtype: DType, op = 'tensor'): TypedArray {
   const out = allocArray(dtype, values.length);
   if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0;
   } else if (dtype === 'int32') {
-    for (let i = 0; i < values.length; i++) out[i] = Math.trunc(Number(values[i]));
+    for (let i = 0; i < values.length; i++) {
+      const v = Math.trunc(Number(values[i]));
+      if (!(v >= INT32_MIN && v <= INT32_MAX)) {
+        throw new ValueError(`${op}: value ${String(values[i])} cannot be converted to int32 without overflow (int32 holds ${INT32_MIN} to ${INT32_MAX})`);
+      }
+      out[i] = v;
+    }
   } else {
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
   }

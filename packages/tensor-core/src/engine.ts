@@ -1,14 +1,17 @@
 // The engine: backend and kernel registries, dispatch with cpu fallback, tidy scopes, memory
-// accounting and the autograd tape. It lives on globalThis so two copies of the package share it.
+// accounting, and the hook through which autograd records kernel calls. It lives on globalThis
+// so two copies of the package share it. It imports no op and no autograd code: the tape installs
+// its recorder here (`setRecordHook`), so the import graph has no loop.
 import { Storage } from './backend.js';
-import type { Attrs, Backend, BackendFactory, KernelConfig, KernelFunc, KernelOutput, TensorInfo } from './backend.js';
+import type { Backend, BackendFactory, KernelConfig, KernelFunc, KernelOutput, TensorInfo } from './backend.js';
 import { bytesPerElement } from './dtype.js';
 import type { DType, TypedArray } from './dtype.js';
-import { BackendError, KernelNotFoundError } from './errors.js';
+import { BackendError, KernelNotFoundError, ValueError } from './errors.js';
+import { checkAttrs, isKernelName } from './kernel-attrs.js';
+import type { AttrsArg, KernelAttrs } from './kernel-attrs.js';
 import type { KernelName } from './kernel-names.js';
 import { sizeOf } from './shape.js';
-import { Tensor } from './tensor.js';
-import { recordNode } from './autograd/tape.js';
+import { Tensor, setTensorTracker } from './tensor.js';
 
 interface BackendEntry {
   factory: BackendFactory;
@@ -19,7 +22,7 @@ interface BackendEntry {
 
 interface EngineState {
   backends: Map<string, BackendEntry>;
-  kernels: Map<string, KernelFunc>;
+  kernels: Map<string, KernelFunc<never>>;
   active: Backend | null;
   scopes: Set<Tensor>[];
   liveTensors: number;
@@ -54,14 +57,29 @@ export function registerBackend(name: string, factory: BackendFactory, priority 
   ENGINE.backends.set(name, { factory, priority });
 }
 
-/** Registers one kernel for one backend, replacing any earlier registration. */
-export function registerKernel(config: KernelConfig): void {
-  ENGINE.kernels.set(`${config.backendName}/${config.kernelName}`, config.kernelFunc);
+/**
+ * Registers one kernel for one backend. Registering a kernel the backend already has is an error
+ * unless `replace: true` says that replacing it is meant (a test stubbing a kernel, a second copy
+ * of a backend package). `Reshape` is the engine's own view kernel on every backend.
+ * @example registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: wasmBatchMatMul })
+ */
+export function registerKernel<K extends KernelName>(config: KernelConfig<K>): void {
+  const { kernelName, backendName, kernelFunc, replace = false } = config;
+  if (!isKernelName(kernelName)) throw new ValueError(`registerKernel: unknown kernel name '${String(kernelName)}' (see allKernelNames)`);
+  if (kernelName === 'Reshape') throw new ValueError("registerKernel: 'Reshape' is the engine's own view kernel and cannot be registered");
+  if (typeof backendName !== 'string' || backendName === '') throw new ValueError(`registerKernel: backendName must be a non-empty string, got ${String(backendName)}`);
+  if (typeof kernelFunc !== 'function') throw new ValueError(`registerKernel: kernelFunc of ${kernelName} must be a function, got ${typeof kernelFunc}`);
+  const key = `${backendName}/${kernelName}`;
+  if (ENGINE.kernels.has(key) && !replace) {
+    throw new BackendError(`registerKernel: ${kernelName} is already registered for backend '${backendName}'; pass { replace: true } to replace it`);
+  }
+  ENGINE.kernels.set(key, kernelFunc);
 }
 
 /** The kernel for `kernelName` on `backendName`, if any. */
-export function getKernel(kernelName: KernelName, backendName: string): KernelFunc | undefined {
-  return ENGINE.kernels.get(`${backendName}/${kernelName}`);
+export function getKernel<K extends KernelName>(kernelName: K, backendName: string): KernelFunc<K> | undefined {
+  // the map is keyed by `${backend}/${name}` and registerKernel stored a KernelFunc<K> there
+  return ENGINE.kernels.get(`${backendName}/${kernelName}`) as KernelFunc<K> | undefined;
 }
 
 /** Names of the registered backends, highest priority first. */
@@ -112,9 +130,9 @@ export async function ready(): Promise<string> {
 export function activeBackend(): Backend {
   if (ENGINE.active) return ENGINE.active;
   const cpu = ENGINE.backends.get('cpu');
-  if (!cpu) throw new BackendError('getBackend: the cpu backend is not registered');
+  if (!cpu) throw new BackendError('activeBackend: the cpu backend is not registered');
   const inst = cpu.factory();
-  if (inst instanceof Promise) throw new BackendError('getBackend: cpu factory must be synchronous');
+  if (inst instanceof Promise) throw new BackendError('activeBackend: cpu factory must be synchronous');
   cpu.instance ??= inst;
   ENGINE.active = cpu.instance;
   return ENGINE.active;
@@ -171,6 +189,9 @@ export function onTensorDisposed(t: Tensor): void {
   ENGINE.liveTensors--;
   for (const scope of ENGINE.scopes) scope.delete(t);
 }
+
+// Tensor reaches the engine through this tracker, so tensor.ts imports no engine code.
+setTensorTracker({ releaseStorage, onTensorDisposed });
 
 /** Live tensors and backend memory, so tests can prove that a loop does not leak. */
 export interface MemoryInfo {
@@ -260,10 +281,38 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Runs `fn` with operations recorded for autograd even inside `noGrad` (PyTorch's
+ * `torch.enable_grad()`); `checkpoint` uses it to recompute its function during `backward()`.
+ * @example noGrad(() => enableGrad(() => x.mul(w))) // recorded
+ */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = ENGINE.gradEnabled;
+  ENGINE.gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    ENGINE.gradEnabled = prev;
+  }
+}
+
 // ---------------------------------------------------------------- dispatch
 
+/**
+ * Autograd's recorder: called after a kernel ran on inputs of which some require grad. The tape
+ * installs it (`setRecordHook(recordNode)` in wire.ts), so the engine imports no autograd code.
+ */
+export type RecordHook = <K extends KernelName>(kernelName: K, inputs: readonly Tensor[], attrs: KernelAttrs[K], output: Tensor) => void;
+
+let recordHook: RecordHook | null = null;
+
+/** Installs autograd's recorder (once, from wire.ts). */
+export function setRecordHook(hook: RecordHook): void {
+  recordHook = hook;
+}
+
 /** Reshape is a view on every backend: the output shares the input's storage. */
-const reshapeView: KernelFunc = ({ inputs: [x], attrs }) => ({ storage: x!.storage, shape: [...(attrs.shape as number[])], dtype: x!.dtype });
+const reshapeView: KernelFunc<'Reshape'> = ({ inputs: [x], attrs }) => ({ storage: x!.storage, shape: [...attrs.shape], dtype: x!.dtype });
 
 function warnOnce(key: string, message: string): void {
   if (ENGINE.warned.has(key)) return;
@@ -288,12 +337,16 @@ function moveInfo(t: Tensor, backend: Backend): TensorInfo {
 
 /**
  * Runs kernel `name` on the active backend (falling back to `cpu` with one warning when the backend
- * lacks it) and records the call for autograd. Ops call this after validating their inputs.
+ * lacks it) and records the call for autograd. Ops call this after validating their inputs; the
+ * attributes are typed per kernel (`KernelAttrs[name]`) and checked against its schema.
+ * @example runKernel('BatchMatMul', [a, b], { transposeA: false, transposeB: true })
  */
-export function runKernel(name: KernelName, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
+export function runKernel<K extends KernelName>(name: K, inputs: readonly Tensor[], ...[attrsArg]: AttrsArg<K>): Tensor {
+  const attrs = (attrsArg ?? {}) as KernelAttrs[K]; // AttrsArg makes attrs optional only where {} fits
+  checkAttrs(name, attrs);
   for (const t of inputs) t.assertAlive(name);
   let backend = activeBackend();
-  let kernel = name === 'Reshape' ? reshapeView : getKernel(name, backend.name);
+  let kernel = name === 'Reshape' ? (reshapeView as KernelFunc<K>) : getKernel(name, backend.name);
   if (!kernel) {
     const cpuKernel = getKernel(name, 'cpu');
     if (!cpuKernel) throw new KernelNotFoundError(`${name}: no kernel registered for backend '${backend.name}' or 'cpu'`);
@@ -309,7 +362,7 @@ export function runKernel(name: KernelName, inputs: readonly Tensor[], attrs: At
   return finish(name, inputs, attrs, execute(kernel, backend, inputs, attrs));
 }
 
-function execute(kernel: KernelFunc, backend: Backend, inputs: readonly Tensor[], attrs: Attrs): Tensor {
+function execute<K extends KernelName>(kernel: KernelFunc<K>, backend: Backend, inputs: readonly Tensor[], attrs: KernelAttrs[K]): Tensor {
   const temps: Storage[] = [];
   const infos = inputs.map((t) => {
     if (t.storage.backend === backend) return toInfo(t);
@@ -340,7 +393,9 @@ function moveTensor(t: Tensor, backend: Backend): Tensor {
   return moved;
 }
 
-function finish(name: KernelName, inputs: readonly Tensor[], attrs: Attrs, out: Tensor): Tensor {
-  if (ENGINE.gradEnabled && inputs.some((t) => t.requiresGrad)) recordNode(name, inputs, attrs, out);
+function finish<K extends KernelName>(name: K, inputs: readonly Tensor[], attrs: KernelAttrs[K], out: Tensor): Tensor {
+  if (!ENGINE.gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+  if (!recordHook) throw new BackendError(`${name}: autograd is not installed; import '@qkv/tensor-core' (not its internal modules)`);
+  recordHook(name, inputs, attrs, out);
   return out;
 }

@@ -5,6 +5,7 @@
  * Shape legend used across qkv: B batch · T target length · S source length · E/C embed dim ·
  * H heads · D = E / H · V vocabulary.
  */
+import './wire.js';
 import './backends/cpu/register.js';
 
 export { Tensor } from './tensor.js';
@@ -12,14 +13,17 @@ export type { NestedArray, TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { promoteTypes, bytesPerElement } from './dtype.js';
 export * from './errors.js';
-export { broadcastShapes, dims, normalizeDim, sizeOf, stridesOf } from './shape.js';
-export type { Attrs, Backend, BackendFactory, KernelConfig, KernelFunc, KernelOutput, TensorInfo } from './backend.js';
+export { MAX_TENSOR_SIZE, broadcastShapes, dims, normalizeDim, sizeOf, stridesOf, trailingDims } from './shape.js';
+export type { Attrs, Backend, BackendFactory, KernelArgs, KernelConfig, KernelFunc, KernelOutput, KernelTable, TensorInfo } from './backend.js';
+export type * from './kernel-attrs.js';
+export { checkAttrs, isKernelName } from './kernel-attrs.js';
 export { Storage } from './backend.js';
 export { allKernelNames, binaryKernels, unaryKernels } from './kernel-names.js';
-export type { DifferentiableKernel, KernelName } from './kernel-names.js';
+export type { BinaryKernel, DifferentiableKernel, FusedKernel, KernelName, UnaryKernel } from './kernel-names.js';
 export {
   activeBackend,
   backendInstance,
+  enableGrad,
   findBackendAsync,
   getBackend,
   getKernel,
@@ -36,9 +40,10 @@ export {
   setBackend,
   tidy,
 } from './engine.js';
-export type { MemoryInfo, TensorContainer } from './engine.js';
+export type { MemoryInfo, RecordHook, TensorContainer } from './engine.js';
 export { grad, valueAndGrad } from './autograd/functional.js';
-export type { GradContext, GradFunc, GradNode } from './autograd/tape.js';
+export { checkpoint } from './autograd/tape.js';
+export type { BackwardOptions, CustomNode, GradContext, GradFunc, GradNode, KernelNode } from './autograd/tape.js';
 export { cpuKernels } from './backends/cpu/register.js';
 export { gemm as cpuGemm } from './backends/cpu/matmul.js';
 /** Strided walks over broadcast shapes, for backend packages' own kernels. */

@@ -58,11 +58,20 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Validates a shape given by the user: non-negative integers. */
+/** The most elements one tensor may have: what one JavaScript typed array can index. */
+export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+
+/**
+ * Validates a shape given by the user: non-negative integers, and no more elements than one
+ * tensor can hold (a clear error naming `op` rather than a raw RangeError from the allocation).
+ * @example checkShape('zeros', [2 ** 40]) // ShapeError: zeros: shape [1099511627776] has 1099511627776 elements, …
+ */
 export function checkShape(op: string, shape: readonly number[]): number[] {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: shape must be non-negative integers, got ${fmtShape(shape)}`);
   }
+  const n = sizeOf(shape);
+  if (n > MAX_TENSOR_SIZE) throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${n} elements, more than the ${MAX_TENSOR_SIZE} one tensor can hold`);
   return [...shape];
 }
 
@@ -75,6 +84,10 @@ export function inferReshape(op: string, from: readonly number[], to: readonly n
   const free = to.filter((d) => d === -1).length;
   if (free > 1) throw new ShapeError(`${op}: only one dimension can be -1, got ${fmtShape(to)}`);
   const known = to.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (free === 1 && known === 0) {
+    // as PyTorch: with another dim 0, any size fits the -1
+    throw new ShapeError(`${op}: cannot reshape a tensor of ${size} elements into shape ${fmtShape(to)}: the -1 dimension is ambiguous when another dimension is 0`);
+  }
   const out = to.map((d) => {
     if (d === -1) return known === 0 ? 0 : size / known;
     if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${op}: invalid shape ${fmtShape(to)}`);
@@ -106,4 +119,17 @@ export function dims<N extends 1 | 2 | 3 | 4 | 5 | 6>(x: { readonly shape: reado
     throw new ShapeError(`${where}: expected a ${rank}-d tensor${want}, got ${fmtShape(x.shape)}`);
   }
   return [...x.shape] as Dims<N>;
+}
+
+/**
+ * The last `n` dims of a shape of rank ≥ `n`, as a typed tuple after the check (batch dims in front
+ * are free): `const [L, E] = trailingDims(q, 2, 'fusedAttention', 'L, E')`.
+ * Throws `ShapeError`: `fusedAttention: expected at least 2 dims [..., L, E], got [5]`.
+ */
+export function trailingDims<N extends 1 | 2 | 3>(x: { readonly shape: readonly number[] }, n: N, where: string, legend?: string): Dims<N> {
+  if (x.shape.length < n) {
+    const want = legend === undefined ? '' : ` [..., ${legend}]`;
+    throw new ShapeError(`${where}: expected at least ${n} dims${want}, got ${fmtShape(x.shape)}`);
+  }
+  return x.shape.slice(x.shape.length - n) as Dims<N>;
 }

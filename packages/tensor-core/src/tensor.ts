@@ -1,13 +1,39 @@
 // The Tensor: shape, dtype, backend storage and autograd state. Methods are one-line delegations
-// to the ops, so `x.matmul(w)` and `matmul(x, w)` are the same call.
+// to the ops, so `x.matmul(w)` and `matmul(x, w)` are the same call. This file imports no op and
+// no engine code: wire.ts hands it the ops (`setOpHandler`, as TensorFlow.js does) and the engine
+// its memory tracker (`setTensorTracker`), so tensor-core's imports form no loop.
 import type { Storage } from './backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { BackendError } from './errors.js';
-import type { GradNode } from './autograd/tape.js';
-import { backward } from './autograd/tape.js';
-import { onTensorDisposed, releaseStorage } from './engine.js';
+import type { BackwardOptions, GradNode } from './autograd/tape.js';
 import { sizeOf } from './shape.js';
-import * as ops from './ops/index.js';
+import type * as OpsModule from './ops/index.js';
+
+/** What `Tensor`'s methods delegate to: every op, plus autograd's `backward`. */
+export type OpHandler = typeof OpsModule & { backward(root: Tensor, gradient?: Tensor, options?: BackwardOptions): void };
+
+/** What `dispose()` and `assign()` tell the engine (live-tensor and storage accounting). */
+export interface TensorTracker {
+  releaseStorage(storage: Storage): void;
+  onTensorDisposed(t: Tensor): void;
+}
+
+function notInstalled(what: string): never {
+  throw new BackendError(`Tensor: ${what} not installed; import '@qkv/tensor-core' rather than its internal modules`);
+}
+
+let ops: OpHandler = new Proxy({} as OpHandler, { get: () => notInstalled('the ops are') });
+let tracker: TensorTracker = { releaseStorage: () => notInstalled('the engine is'), onTensorDisposed: () => notInstalled('the engine is') };
+
+/** Installs the ops that Tensor's methods call (once, from wire.ts). */
+export function setOpHandler(handler: OpHandler): void {
+  ops = handler;
+}
+
+/** Installs the engine's memory tracker (once, from engine.ts). */
+export function setTensorTracker(t: TensorTracker): void {
+  tracker = t;
+}
 
 /** A value an op accepts where a tensor is expected: a tensor, or a number that broadcasts. */
 export type TensorLike = Tensor | number | boolean;
@@ -90,8 +116,8 @@ export class Tensor {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    releaseStorage(this.storage);
-    onTensorDisposed(this);
+    tracker.releaseStorage(this.storage);
+    tracker.onTensorDisposed(this);
     this.grad?.dispose();
     this.grad = null;
     this.gradFn = null;
@@ -102,7 +128,7 @@ export class Tensor {
    */
   assign(value: Tensor): this {
     ops.assertAssignable(this, value);
-    releaseStorage(this.storage);
+    tracker.releaseStorage(this.storage);
     value.storage.refCount++;
     this.storage = value.storage;
     return this;
@@ -110,9 +136,14 @@ export class Tensor {
 
   // ------------------------------------------------------------ autograd
 
-  /** Computes gradients of this tensor with respect to every leaf that requires grad. */
-  backward(gradient?: Tensor): void {
-    backward(this, gradient);
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires grad (accumulated
+   * into `.grad`). The graph is freed afterwards, as PyTorch does: a second `backward()` through
+   * it throws unless the first passed `{ retainGraph: true }`.
+   * @example loss.backward(); loss2.backward(undefined, { retainGraph: true })
+   */
+  backward(gradient?: Tensor, options?: BackwardOptions): void {
+    ops.backward(this, gradient, options);
   }
   /** Sets `requiresGrad` (float tensors only) and returns this tensor. */
   requiresGrad_(flag = true): this {
@@ -183,8 +214,8 @@ export class Tensor {
   min(dim?: number | number[], keepdim = false): Tensor { return ops.min(this, dim, keepdim); }
   argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
   argmin(dim?: number, keepdim = false): Tensor { return ops.argmin(this, dim, keepdim); }
-  var(dim?: number | number[], options?: ops.VarOptions): Tensor { return ops.variance(this, dim, options); }
-  std(dim?: number | number[], options?: ops.VarOptions): Tensor { return ops.std(this, dim, options); }
+  var(dim?: number | number[], options?: OpsModule.VarOptions): Tensor { return ops.variance(this, dim, options); }
+  std(dim?: number | number[], options?: OpsModule.VarOptions): Tensor { return ops.std(this, dim, options); }
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
 

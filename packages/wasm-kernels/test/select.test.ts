@@ -56,11 +56,11 @@ afterEach(() => {
 /** Runs `fn` with the forbidden cpu kernels replaced by ones that throw. */
 function withoutCpuKernels<T>(fn: () => T): T {
   const originals = forbidden.map((name) => [name, getKernel(name, 'cpu')!] as const);
-  for (const [name] of originals) registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: () => { throw new Error(`${name} ran the cpu kernel`); } });
+  for (const [name] of originals) registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: () => { throw new Error(`${name} ran the cpu kernel`); }, replace: true });
   try {
     return fn();
   } finally {
-    for (const [kernelName, kernelFunc] of originals) registerKernel({ kernelName, backendName: 'cpu', kernelFunc });
+    for (const [kernelName, kernelFunc] of originals) registerKernel({ kernelName, backendName: 'cpu', kernelFunc, replace: true });
   }
 }
 

@@ -1,6 +1,7 @@
 // FusedAttention in three programs: masked, scaled scores; the softmax of Softmax; the weighted
 // sum as a batched matmul. gpu.js has no workgroup memory to fuse them into one pass, but the
 // scores stay on the device and the kernel never reads back.
+import { trailingDims } from '@qkv/tensor-core';
 import type { KernelFunc, KernelOutput, TensorInfo } from '@qkv/tensor-core';
 import type { GpuBackend } from '../backend.js';
 import type { GpuHandle } from '../handle.js';
@@ -36,16 +37,16 @@ function scoresBody(o: { N: number; L: number; S: number; E: number; scale: numb
 }
 
 /** q [..., L, E] · k [..., S, E] · v [..., S, Ev] (· additive mask) → [..., L, Ev], as tensor-core's cpu kernel. */
-export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attrs, backend }): KernelOutput => {
+export const fusedAttentionKernel: KernelFunc<'FusedAttention'> = ({ inputs: [q, k, v, mask], attrs: { scale, causal }, backend }): KernelOutput => {
   const b = backend as GpuBackend;
   const batch = q!.shape.slice(0, -2);
-  const [L, E] = q!.shape.slice(-2) as [number, number];
-  const [S, Ev] = v!.shape.slice(-2) as [number, number];
+  const [L, E] = trailingDims(q!, 2, 'fusedAttention', 'L, E');
+  const [S, Ev] = trailingDims(v!, 2, 'fusedAttention', 'S, Ev');
   const N = sizeOf(batch);
   const shape = [...batch, L, Ev];
   if (S === 0) return { handle: b.write(new Float32Array(N * L * Ev)), shape, dtype: 'float32' }; // no keys: zero rows
   const handles = [q, k, mask].flatMap((t) => (t ? [t.handle as GpuHandle] : []));
-  const body = scoresBody({ N, L, S, E, scale: attrs.scale as number, causal: attrs.causal === true, mask, batch });
+  const body = scoresBody({ N, L, S, E, scale, causal, mask, batch });
   const scores = b.run({ op: 'FusedAttention', size: N * L * S, args: mask ? ['q', 'k', 'm'] : ['q', 'k'], body }, handles);
   const weights = softmaxHandle(b, scores, [N * L, S, 1], false);
   b.disposeData(scores);

@@ -42,7 +42,7 @@ function needsCoords(infos: readonly TensorInfo[], size: number): boolean {
 }
 
 /** The kernel for one binary op: output shape = broadcast of the input shapes. */
-export function binaryKernel(name: BinaryKernel): KernelFunc {
+export function binaryKernel(name: BinaryKernel): KernelFunc<BinaryKernel> {
   return ({ inputs: [a, b], backend }) => {
     const shape = broadcastShapes(name, a!.shape, b!.shape);
     const dtype: DType = boolOutput.has(name) ? 'bool' : a!.dtype;
@@ -54,7 +54,7 @@ export function binaryKernel(name: BinaryKernel): KernelFunc {
 }
 
 /** where(c, a, b) with three-way broadcasting: a where c ≠ 0, else b. */
-export const whereKernel: KernelFunc = ({ inputs: [c, a, b], backend }) => {
+export const whereKernel: KernelFunc<'Where'> = ({ inputs: [c, a, b], backend }) => {
   const shape = broadcastShapes('where', broadcastShapes('where', c!.shape, a!.shape), b!.shape);
   const size = sizeOf(shape);
   const coords = needsCoords([c!, a!, b!], size) ? unravel('i', shape, 'c') + '\n' : '';

@@ -10,18 +10,20 @@ import { broadcastToKernel, concatKernel, padKernel, sliceKernel, transposeKerne
 import { batchMatMulKernel } from './matmul.js';
 import { argKernel, reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
-import { unaryKernel, unaryKernelNames } from './unary.js';
-import type { UnaryKernel } from './unary.js';
+import { castKernel, geluKernel, unaryKernel, unaryKernelNames } from './unary.js';
 
-type Table = Record<Exclude<KernelName, 'Reshape'>, KernelFunc>;
+/** A gpu kernel for every kernel name (Reshape aside). */
+export type Table = { readonly [K in Exclude<KernelName, 'Reshape'>]: KernelFunc<K> };
 
-const elementwise = Object.fromEntries([
-  ...unaryKernelNames.map((n) => [n, unaryKernel(n)] as const),
-  ...binaryKernelNames.map((n) => [n, binaryKernel(n)] as const),
-]) as Record<UnaryKernel | BinaryKernel, KernelFunc>;
+const elementwise = {
+  ...(Object.fromEntries(unaryKernelNames.map((n) => [n, unaryKernel(n)])) as Record<(typeof unaryKernelNames)[number], KernelFunc<(typeof unaryKernelNames)[number]>>),
+  Cast: castKernel,
+  Gelu: geluKernel,
+  ...(Object.fromEntries(binaryKernelNames.map((n) => [n, binaryKernel(n)])) as Record<BinaryKernel, KernelFunc<BinaryKernel>>),
+};
 
 /** Kernel functions by name (Reshape is the engine's shared view kernel). */
-export const gpuKernels = {
+export const gpuKernels: Table = {
   ...elementwise,
   Where: whereKernel,
   Sum: reduceKernel('Sum'),
@@ -43,4 +45,4 @@ export const gpuKernels = {
   IndexSelect: indexSelectKernel,
   IndexAdd: indexAddKernel,
   FusedAttention: fusedAttentionKernel,
-} satisfies Table;
+};

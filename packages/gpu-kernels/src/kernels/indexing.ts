@@ -6,8 +6,7 @@ import { coordNames, offset, strides, unravel } from '../program.js';
 import { around, runProgram, sizeOf } from './util.js';
 
 /** out[c] = x[c with c[dim] := index[c]] (output has index's shape). */
-export const gatherKernel: KernelFunc = ({ inputs: [x, index], attrs, backend }) => {
-  const dim = attrs.dim as number;
+export const gatherKernel: KernelFunc<'Gather'> = ({ inputs: [x, index], attrs: { dim }, backend }) => {
   const shape = [...index!.shape];
   const coords = coordNames('c', shape.length).map((c, d) => (d === dim ? 'ix[i]' : c));
   const body = `${unravel('i', shape, 'c')}\n  return x[${offset(coords, strides(x!.shape))}];`;
@@ -15,8 +14,7 @@ export const gatherKernel: KernelFunc = ({ inputs: [x, index], attrs, backend })
 };
 
 /** out = x; out[c with c[dim] := index[c]] += src[c] for every c of index's shape. */
-export const scatterAddKernel: KernelFunc = ({ inputs: [x, index, src], attrs, backend }) => {
-  const dim = attrs.dim as number;
+export const scatterAddKernel: KernelFunc<'ScatterAdd'> = ({ inputs: [x, index, src], attrs: { dim }, backend }) => {
   const shape = [...x!.shape];
   const ishape = index!.shape;
   // only index cells sharing this cell's other coordinates can land here: loop over index dim `dim`
@@ -36,8 +34,7 @@ export const scatterAddKernel: KernelFunc = ({ inputs: [x, index, src], attrs, b
 };
 
 /** out = x with dim `attrs.dim` replaced by the slices at `index` (1-d). */
-export const indexSelectKernel: KernelFunc = ({ inputs: [x, index], attrs, backend }) => {
-  const dim = attrs.dim as number;
+export const indexSelectKernel: KernelFunc<'IndexSelect'> = ({ inputs: [x, index], attrs: { dim }, backend }) => {
   const shape = x!.shape.map((s, d) => (d === dim ? index!.shape[0]! : s));
   const coords = coordNames('c', shape.length).map((c, d) => (d === dim ? `ix[${c}]` : c));
   const body = `${unravel('i', shape, 'c')}\n  return x[${offset(coords, strides(x!.shape))}];`;
@@ -45,8 +42,7 @@ export const indexSelectKernel: KernelFunc = ({ inputs: [x, index], attrs, backe
 };
 
 /** out = x; out[…, index[k], …] += src[…, k, …] along `attrs.dim`. */
-export const indexAddKernel: KernelFunc = ({ inputs: [x, index, src], attrs, backend }) => {
-  const dim = attrs.dim as number;
+export const indexAddKernel: KernelFunc<'IndexAdd'> = ({ inputs: [x, index, src], attrs: { dim }, backend }) => {
   const [, size, inner] = around(x!.shape, dim);
   const count = index!.shape[0]!;
   const body = [

@@ -22,14 +22,14 @@ function statsBody(size: number, eps: number): string {
 }
 
 /** x̂ = (x − mean) / √(var + eps) over the last `attrs.normDims` dims. */
-export const layerNormKernel: KernelFunc = ({ inputs: [x], attrs, backend }): KernelOutput => {
+export const layerNormKernel: KernelFunc<'LayerNorm'> = ({ inputs: [x], attrs: { normDims, eps }, backend }): KernelOutput => {
   const b = backend as GpuBackend;
-  const k = attrs.normDims as number;
+  const k = normDims;
   const size = sizeOf(x!.shape.slice(x!.shape.length - k));
   const total = sizeOf(x!.shape);
   const rows = total / size;
   const xh = x!.handle as GpuHandle;
-  const stats = b.run({ op: 'LayerNorm', size: 2 * rows, args: ['x'], body: statsBody(size, attrs.eps as number) }, [xh]);
+  const stats = b.run({ op: 'LayerNorm', size: 2 * rows, args: ['x'], body: statsBody(size, eps) }, [xh]);
   const body = `  const r = Math.floor((i + 0.5) / ${size});\n  return (x[i] - s[2 * r]) * s[2 * r + 1];`;
   const handle = b.run({ op: 'LayerNorm', size: total, args: ['x', 's'], body }, [xh, stats]);
   b.disposeData(stats); // freed once the map has been issued

@@ -4,8 +4,7 @@ import { broadcastStrides, coordNames, lit, offset, strides, unravel } from '../
 import { runProgram, sizeOf } from './util.js';
 
 /** out = permute(x, attrs.perm), materialised. */
-export const transposeKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
-  const perm = attrs.perm as number[];
+export const transposeKernel: KernelFunc<'Transpose'> = ({ inputs: [x], attrs: { perm }, backend }) => {
   const shape = perm.map((p) => x!.shape[p]!);
   const inStrides = strides(x!.shape);
   const body = `${unravel('i', shape, 'c')}\n  return x[${offset(coordNames('c', shape.length), perm.map((p) => inStrides[p]!))}];`;
@@ -13,16 +12,15 @@ export const transposeKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => 
 };
 
 /** out = x broadcast to attrs.shape, materialised. */
-export const broadcastToKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
-  const shape = [...(attrs.shape as number[])];
+export const broadcastToKernel: KernelFunc<'BroadcastTo'> = ({ inputs: [x], attrs, backend }) => {
+  const shape = [...attrs.shape];
   const body = `${unravel('i', shape, 'c')}\n  return x[${offset(coordNames('c', shape.length), broadcastStrides(x!.shape, shape))}];`;
   return runProgram(backend, { op: 'BroadcastTo', size: sizeOf(shape), args: ['x'], body }, [x!], shape, x!.dtype);
 };
 
 /** out = x[begin : begin + size] per dim. */
-export const sliceKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
-  const begin = attrs.begin as number[];
-  const shape = [...(attrs.size as number[])];
+export const sliceKernel: KernelFunc<'Slice'> = ({ inputs: [x], attrs: { begin, size }, backend }) => {
+  const shape = [...size];
   const st = strides(x!.shape);
   const start = begin.reduce((acc, b, d) => acc + b * st[d]!, 0);
   const body = `${unravel('i', shape, 'c')}\n  return x[${start} + ${offset(coordNames('c', shape.length), st)}];`;
@@ -30,10 +28,7 @@ export const sliceKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
 };
 
 /** out = x surrounded by `before`/`after` cells of `attrs.value` per dim. */
-export const padKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
-  const before = attrs.before as number[];
-  const after = attrs.after as number[];
-  const value = (attrs.value as number | undefined) ?? 0;
+export const padKernel: KernelFunc<'Pad'> = ({ inputs: [x], attrs: { before, after, value }, backend }) => {
   const shape = x!.shape.map((s, d) => s + before[d]! + after[d]!);
   const inside = x!.shape.flatMap((s, d) => (before[d] || after[d] ? [`c${d} >= ${before[d]!} && c${d} < ${before[d]! + s}`] : []));
   const src = `x[${offset(x!.shape.map((_, d) => (before[d] ? `(c${d} - ${before[d]})` : `c${d}`)), strides(x!.shape))}]`;
@@ -50,8 +45,7 @@ export const padKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
 };
 
 /** out = concatenation of the inputs along attrs.dim. */
-export const concatKernel: KernelFunc = ({ inputs, attrs, backend }) => {
-  const dim = attrs.dim as number;
+export const concatKernel: KernelFunc<'Concat'> = ({ inputs, attrs: { dim }, backend }) => {
   const first = inputs[0]!;
   const shape = first.shape.map((s, d) => (d === dim ? inputs.reduce((acc, t) => acc + t.shape[dim]!, 0) : s));
   const args = inputs.map((_, j) => `x${j}`);

@@ -1,6 +1,7 @@
 // BatchMatMul: [Ba, M, K]·[Bb, K, N] → [max(Ba, Bb), M, N], either operand transposed, a batch of 1
 // broadcast. One thread per output cell runs the K-loop, unrolled by 4 (gpu.js exposes no
 // workgroup memory, so there is no shared-memory tiling; the unroll is the tiling it allows).
+import { dims } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import { runProgram } from './util.js';
 
@@ -36,11 +37,9 @@ export function matmulBody(o: { ba: number; bb: number; m: number; k: number; n:
 }
 
 /** [Ba, M, K]·[Bb, K, N] with `attrs.transposeA`/`attrs.transposeB`, as tensor-core's cpu kernel. */
-export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }) => {
-  const transposeA = attrs.transposeA as boolean;
-  const transposeB = attrs.transposeB as boolean;
-  const [ba, a1, a2] = a!.shape as [number, number, number];
-  const [bb, b1, b2] = b!.shape as [number, number, number];
+export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], attrs: { transposeA, transposeB }, backend }) => {
+  const [ba, a1, a2] = dims(a!, 3, 'batchMatMul', 'B, M, K');
+  const [bb, b1, b2] = dims(b!, 3, 'batchMatMul', 'B, K, N');
   const [m, k] = transposeA ? [a2, a1] : [a1, a2];
   const n = transposeB ? b1 : b2;
   const batch = Math.max(ba, bb);

@@ -27,24 +27,22 @@ function reductionLoop(shape: readonly number[], dims: readonly number[], update
 }
 
 /** Sum, Max or Min over `attrs.dims`, keeping them as size 1 when `attrs.keepdim`. */
-export function reduceKernel(kind: 'Sum' | 'Max' | 'Min'): KernelFunc {
-  return ({ inputs: [x], attrs, backend }) => {
-    const dims = attrs.dims as number[];
+export function reduceKernel<K extends 'Sum' | 'Max' | 'Min'>(kind: K): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dims, keepdim }, backend }) => {
     const shape = x!.shape;
     const keep = shape.map((s, d) => (dims.includes(d) ? 1 : s));
     const squeezed = shape.filter((_, d) => !dims.includes(d));
     const update =
       kind === 'Sum' ? 'acc += v;' : kind === 'Max' ? 'if (r == 0 || v > acc) { acc = v; }' : 'if (r == 0 || v < acc) { acc = v; }';
     const body = `  let acc = 0;\n${reductionLoop(shape, dims, update)}\n  return acc;`;
-    const out = (attrs.keepdim as boolean) ? keep : squeezed;
+    const out = keepdim ? keep : squeezed;
     return runProgram(backend, { op: kind, size: sizeOf(keep), args: ['x'], body }, [x!], out, x!.dtype);
   };
 }
 
 /** Index of the first largest (ArgMax) or smallest (ArgMin) cell along `attrs.dim`, as int32. */
-export function argKernel(kind: 'ArgMax' | 'ArgMin'): KernelFunc {
-  return ({ inputs: [x], attrs, backend }) => {
-    const dim = attrs.dim as number;
+export function argKernel<K extends 'ArgMax' | 'ArgMin'>(kind: K): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dim, keepdim }, backend }) => {
     const [outer, size, inner] = around(x!.shape, dim);
     const cmp = kind === 'ArgMax' ? '>' : '<';
     const body = [
@@ -58,7 +56,7 @@ export function argKernel(kind: 'ArgMax' | 'ArgMin'): KernelFunc {
       `  }`,
       `  return bestK;`,
     ].join('\n');
-    const shape = x!.shape.flatMap((s, d) => (d === dim ? ((attrs.keepdim as boolean) ? [1] : []) : [s]));
+    const shape = x!.shape.flatMap((s, d) => (d === dim ? (keepdim ? [1] : []) : [s]));
     return runProgram(backend, { op: kind, size: outer * inner, args: ['x'], body }, [x!], shape, 'int32');
   };
 }

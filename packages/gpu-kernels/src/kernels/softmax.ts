@@ -36,9 +36,9 @@ export function softmaxHandle(b: GpuBackend, xh: GpuHandle, [outer, size, inner]
 }
 
 /** softmax(x, dim) = exp(x − lse); logSoftmax = x − lse. A row of only −∞ gives 0 (and −∞). */
-export function softmaxKernel(log: boolean): KernelFunc {
-  return ({ inputs: [x], attrs, backend }): KernelOutput => {
-    const handle = softmaxHandle(backend as GpuBackend, x!.handle as GpuHandle, around(x!.shape, attrs.dim as number), log);
+export function softmaxKernel<K extends 'Softmax' | 'LogSoftmax'>(log: boolean): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dim }, backend }): KernelOutput => {
+    const handle = softmaxHandle(backend as GpuBackend, x!.handle as GpuHandle, around(x!.shape, dim), log);
     return { handle, shape: [...x!.shape], dtype: 'float32' };
   };
 }

@@ -1,5 +1,5 @@
 // Element-wise kernels of one input: y = f(x), plus Cast. `x` is the input cell in each body.
-import type { DType, KernelFunc, unaryKernels } from '@qkv/tensor-core';
+import type { Backend, DType, KernelFunc, KernelOutput, TensorInfo, unaryKernels } from '@qkv/tensor-core';
 import { storeAs } from '../program.js';
 
 /** Names of the one-input element-wise kernels. */
@@ -40,21 +40,25 @@ const bodies: Record<Exclude<UnaryKernel, 'Cast' | 'Gelu'>, string> = {
 const GELU_ERF = `${erfOf('x * 0.70710678118', 'ef')}\n  return 0.5 * x * (1 + ef);`;
 const GELU_TANH = `${tanhOf('0.7978845608 * (x + 0.044715 * x * x * x)', 'th')}\n  return 0.5 * x * (1 + th);`;
 
-function bodyFor(name: UnaryKernel, attrs: Record<string, unknown>, outDType: DType): string {
-  if (name === 'Cast') return `return ${storeAs(outDType, 'x')};`;
-  if (name === 'Gelu') return attrs.approximate === 'tanh' ? GELU_TANH : GELU_ERF;
-  return bodies[name];
+/** Runs `body` (of `x = a[i]`) over every cell: output shape = input shape. */
+function mapKernel(op: UnaryKernel, backend: Backend, x: TensorInfo, body: string, dtype: DType): KernelOutput {
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  return runProgram(backend, { op, size, args: ['a'], body: `  const x = a[i];\n  ${body}` }, [x], [...x.shape], dtype);
 }
 
-/** The kernel for one unary op: output shape = input shape. */
-export function unaryKernel(name: UnaryKernel): KernelFunc {
-  return ({ inputs: [x], attrs, backend }) => {
-    const dtype: DType = name === 'Cast' ? (attrs.dtype as DType) : name === 'IsNan' ? 'bool' : x!.dtype;
-    const size = x!.shape.reduce((a, b) => a * b, 1);
-    const body = `  const x = a[i];\n  ${bodyFor(name, attrs, dtype)}`;
-    return runProgram(backend, { op: name, size, args: ['a'], body }, [x!], [...x!.shape], dtype);
-  };
+type MapUnary = Exclude<UnaryKernel, 'Cast' | 'Gelu'>;
+
+/** The kernel for one unary op without attributes. */
+export function unaryKernel(name: MapUnary): KernelFunc<MapUnary> {
+  return ({ inputs: [x], backend }) => mapKernel(name, backend, x!, bodies[name], name === 'IsNan' ? 'bool' : x!.dtype);
 }
 
-/** Every unary kernel name this file implements. */
-export const unaryKernelNames: UnaryKernel[] = [...(Object.keys(bodies) as UnaryKernel[]), 'Cast', 'Gelu'];
+/** x converted to `dtype`. */
+export const castKernel: KernelFunc<'Cast'> = ({ inputs: [x], attrs: { dtype }, backend }) => mapKernel('Cast', backend, x!, `return ${storeAs(dtype, 'x')};`, dtype);
+
+/** x·Φ(x), or PyTorch's tanh approximation. */
+export const geluKernel: KernelFunc<'Gelu'> = ({ inputs: [x], attrs: { approximate }, backend }) =>
+  mapKernel('Gelu', backend, x!, approximate === 'tanh' ? GELU_TANH : GELU_ERF, x!.dtype);
+
+/** Every attribute-free unary kernel name this file implements (Cast and Gelu are their own kernels). */
+export const unaryKernelNames = Object.keys(bodies) as MapUnary[];

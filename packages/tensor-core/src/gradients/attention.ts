@@ -6,21 +6,20 @@ import { where } from '../ops/binary.js';
 import { arange } from '../ops/creation.js';
 import { batchMatMul } from '../ops/matmul.js';
 import { sumToShape } from '../ops/util.js';
-import { sizeOf } from '../shape.js';
+import { sizeOf, trailingDims } from '../shape.js';
 
 /** Gradients of the fused kernels. */
 export const fusedGradients = {
   // P = softmax(c·q·kᵀ + M): dv = Pᵀ·dy, dZ = P ⊙ (dy·vᵀ − Σₛ P ⊙ dy·vᵀ), dq = c·dZ·k, dk = c·dZᵀ·q, dM = dZ
-  FusedAttention: (dy, { inputs: [q, k, v, mask], attrs, needs }) => {
+  FusedAttention: (dy, { inputs: [q, k, v, mask], attrs: { scale, causal }, needs }) => {
     const batch = q!.shape.slice(0, -2);
     const N = sizeOf(batch);
-    const [L, E] = q!.shape.slice(-2) as [number, number];
-    const [S, Ev] = v!.shape.slice(-2) as [number, number];
-    const scale = attrs.scale as number;
+    const [L, E] = trailingDims(q!, 2, 'fusedAttention', 'L, E');
+    const [S, Ev] = trailingDims(v!, 2, 'fusedAttention', 'S, Ev');
     const [q3, k3, v3, dy3] = [q!.reshape([N, L, E]), k!.reshape([N, S, E]), v!.reshape([N, S, Ev]), dy.reshape([N, L, Ev])];
     let z = batchMatMul(q3, k3, false, true).mul(scale); // [N, L, S]
     if (mask) z = z.reshape([...batch, L, S]).add(mask).reshape([N, L, S]);
-    if (attrs.causal === true) z = where(arange(S).unsqueeze(0).le(arange(L).unsqueeze(1)), z, -Infinity); // key s ≤ query l
+    if (causal) z = where(arange(S).unsqueeze(0).le(arange(L).unsqueeze(1)), z, -Infinity); // key s ≤ query l
     const p = z.softmax(-1);
     const dv = needs[2] ? batchMatMul(p, dy3, true, false).reshape(v!.shape) : null;
     const dp = batchMatMul(dy3, v3, false, true); // [N, L, S]
@@ -30,4 +29,4 @@ export const fusedGradients = {
     if (!mask) return [dq, dk, dv];
     return [dq, dk, dv, needs[3] ? sumToShape(dz.reshape([...batch, L, S]), mask.shape) : null];
   },
-} satisfies Record<FusedKernel, GradFunc>;
+} satisfies { [K in FusedKernel]: GradFunc<K> };

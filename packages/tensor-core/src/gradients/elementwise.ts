@@ -56,7 +56,7 @@ export const unaryGradients = {
   Cos: (dy, { inputs: [x] }) => [dy.mul(x!.sin()).neg()],
   // a float→float cast passes the gradient through; casts from integers have none
   Cast: (dy, { inputs: [x] }) => [x!.dtype === 'float32' ? dy : null],
-} satisfies Record<DiffUnary, GradFunc>;
+} satisfies { [K in DiffUnary]: GradFunc<K> };
 
 /** One gradient per differentiable binary kernel; each sums over the broadcast dims. */
 export const binaryGradients = {
@@ -88,4 +88,4 @@ export const binaryGradients = {
     const share = a!.eq(b!).float().mul(0.5).add(a!.lt(b!).float());
     return [sumToShape(dy.mul(share), a!.shape), sumToShape(dy.mul(share.neg().add(1)), b!.shape)];
   },
-} satisfies Record<DiffBinary, GradFunc>;
+} satisfies { [K in DiffBinary]: GradFunc<K> };

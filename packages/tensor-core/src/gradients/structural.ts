@@ -1,5 +1,5 @@
 // Gradients of reductions, softmax, matmul, shape and indexing kernels.
-import type { GradFunc } from '../autograd/tape.js';
+import type { GradContext, GradFunc } from '../autograd/tape.js';
 import { where } from '../ops/binary.js';
 import { zeros } from '../ops/creation.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from '../ops/index-ops.js';
@@ -32,70 +32,53 @@ export const structuralGradients = {
     needs[2] ? sumToShape(where(c!, 0, dy), b!.shape) : null,
   ],
   // d Σx = dy broadcast back over the reduced dims
-  Sum: (dy, { inputs: [x], attrs }) => [keepdims(dy, x!.shape, attrs.dims as number[], attrs.keepdim as boolean).expand(x!.shape)],
+  Sum: (dy, { inputs: [x], attrs: { dims, keepdim } }) => [keepdims(dy, x!.shape, dims, keepdim).expand(x!.shape)],
   // d max = dy at the arg-max positions, shared equally between ties (amax semantics)
   Max: (dy, ctx) => extremumGrad(dy, ctx),
   Min: (dy, ctx) => extremumGrad(dy, ctx),
   // d softmax = y ⊙ (dy − Σ(dy ⊙ y))
-  Softmax: (dy, { output: y, attrs }) => {
-    const dim = attrs.dim as number;
-    return [y.mul(dy.sub(dy.mul(y).sum(dim, true)))];
-  },
+  Softmax: (dy, { output: y, attrs: { dim } }) => [y.mul(dy.sub(dy.mul(y).sum(dim, true)))],
   // d logsoftmax = dy − softmax · Σdy
-  LogSoftmax: (dy, { output: y, attrs }) => {
-    const dim = attrs.dim as number;
-    return [dy.sub(y.exp().mul(dy.sum(dim, true)))];
-  },
+  LogSoftmax: (dy, { output: y, attrs: { dim } }) => [dy.sub(y.exp().mul(dy.sum(dim, true)))],
   // Y = op(A)·op(B): dA = dY·op(B)ᵀ (or its transpose), dB = op(A)ᵀ·dY (or its transpose)
-  BatchMatMul: (dy, { inputs: [a, b], attrs, needs }) => {
-    const tA = attrs.transposeA as boolean;
-    const tB = attrs.transposeB as boolean;
+  BatchMatMul: (dy, { inputs: [a, b], attrs: { transposeA: tA, transposeB: tB }, needs }) => {
     const da = !needs[0] ? null : tA ? batchMatMul(b!, dy, tB, true) : batchMatMul(dy, b!, false, !tB);
     const db = !needs[1] ? null : tB ? batchMatMul(dy, a!, true, tA) : batchMatMul(a!, dy, !tA, false);
     return [da && unbroadcastBatch(da, a!.shape[0]!), db && unbroadcastBatch(db, b!.shape[0]!)];
   },
   // d permute(x, p) = permute(dy, p⁻¹)
-  Transpose: (dy, { attrs }) => {
-    const perm = attrs.perm as number[];
+  Transpose: (dy, { attrs: { perm } }) => {
     const inverse = perm.map((_, i) => perm.indexOf(i));
     return [dy.permute(inverse)];
   },
   Reshape: (dy, { inputs: [x] }) => [runKernel('Reshape', [dy], { shape: [...x!.shape] })],
   BroadcastTo: (dy, { inputs: [x] }) => [sumToShape(dy, x!.shape)],
   // d slice = dy padded back with zeros
-  Slice: (dy, { inputs: [x], attrs }) => {
-    const begin = attrs.begin as number[];
-    const size = attrs.size as number[];
+  Slice: (dy, { inputs: [x], attrs: { begin, size } }) => {
     const after = x!.shape.map((n, i) => n - begin[i]! - size[i]!);
-    return [runKernel('Pad', [dy], { before: begin, after, value: 0 })];
+    return [runKernel('Pad', [dy], { before: [...begin], after, value: 0 })];
   },
   // d pad = the un-padded window of dy
-  Pad: (dy, { inputs: [x], attrs }) => {
-    const before = attrs.before as number[];
-    return [runKernel('Slice', [dy], { begin: before, size: [...x!.shape] })];
-  },
-  Concat: (dy, { inputs, attrs }) => split(dy, inputs.map((x) => x.shape[attrs.dim as number]!), attrs.dim as number),
+  Pad: (dy, { inputs: [x], attrs: { before } }) => [runKernel('Slice', [dy], { begin: before, size: [...x!.shape] })],
+  Concat: (dy, { inputs, attrs: { dim } }) => split(dy, inputs.map((x) => x.shape[dim]!), dim),
   // d gather = scatter-add of dy into zeros at the gathered positions
-  Gather: (dy, { inputs: [x, index], attrs }) => [scatterAdd(zeros(x!.shape), attrs.dim as number, index!, dy), null],
-  ScatterAdd: (dy, { inputs: [, index], attrs }) => [dy, null, gather(dy, attrs.dim as number, index!)],
-  IndexSelect: (dy, { inputs: [x, index], attrs }) => [indexAdd(zeros(x!.shape), attrs.dim as number, index!, dy), null],
-  IndexAdd: (dy, { inputs: [, index], attrs }) => [dy, null, indexSelect(dy, attrs.dim as number, index!)],
+  Gather: (dy, { inputs: [x, index], attrs: { dim } }) => [scatterAdd(zeros(x!.shape), dim, index!, dy), null],
+  ScatterAdd: (dy, { inputs: [, index], attrs: { dim } }) => [dy, null, gather(dy, dim, index!)],
+  IndexSelect: (dy, { inputs: [x, index], attrs: { dim } }) => [indexAdd(zeros(x!.shape), dim, index!, dy), null],
+  IndexAdd: (dy, { inputs: [, index], attrs: { dim } }) => [dy, null, indexSelect(dy, dim, index!)],
   // x̂ = (x − μ)·r with r = 1/√(σ² + ε): dx = r·(dy − mean(dy) − x̂·mean(dy ⊙ x̂)) over the normalised dims
-  LayerNorm: (dy, { inputs: [x], output: xhat, attrs }) => {
-    const k = attrs.normDims as number;
+  LayerNorm: (dy, { inputs: [x], output: xhat, attrs: { normDims: k, eps } }) => {
     const dims = Array.from({ length: k }, (_, i) => x!.ndim - k + i);
-    const r = x!.var(dims, { correction: 0, keepdim: true }).add(attrs.eps as number).rsqrt();
+    const r = x!.var(dims, { correction: 0, keepdim: true }).add(eps).rsqrt();
     const term = dy.sub(dy.mean(dims, true)).sub(xhat.mul(dy.mul(xhat).mean(dims, true)));
     return [term.mul(r)];
   },
-} satisfies Record<Structural, GradFunc>;
+} satisfies { [K in Structural]: GradFunc<K> };
 
-function extremumGrad(dy: Tensor, { inputs: [x], output, attrs }: Parameters<GradFunc>[1]): (Tensor | null)[] {
-  const dims = attrs.dims as number[];
-  const keepdim = attrs.keepdim as boolean;
+function extremumGrad(dy: Tensor, { inputs: [x], output, attrs: { dims, keepdim } }: GradContext<'Max' | 'Min'>): (Tensor | null)[] {
   const y = keepdims(output, x!.shape, dims, keepdim);
   const hit = x!.eq(y).float();
-  const count = hit.sum(dims, true);
+  const count = hit.sum([...dims], true);
   return [hit.mul(keepdims(dy, x!.shape, dims, keepdim)).div(count)];
 }
 

@@ -2,7 +2,7 @@
 // the [..., L, S] weights as a tensor (a backend that fuses it keeps one block of scores at a time).
 import { runKernel } from '../engine.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { broadcastShapes, shapesEqual } from '../shape.js';
+import { broadcastShapes, shapesEqual, trailingDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';
 
@@ -12,8 +12,10 @@ export interface FusedAttentionOptions {
   mask?: Tensor | null;
   /** Hide key s from query l when s > l (top-left aligned, as PyTorch's `is_causal`); default false. */
   causal?: boolean;
-  /** Score scale; default 1/√E. */
+  /** Score scale; default 1/√E. NaN or ±∞ is an error. */
   scale?: number | null;
+  /** The public function named in errors (e.g. 'scaledDotProductAttention'); default 'fusedAttention'. */
+  caller?: string;
 }
 
 function assertMaskFits(op: string, mask: Tensor, scores: readonly number[]): void {
@@ -37,15 +39,14 @@ function assertMaskFits(op: string, mask: Tensor, scores: readonly number[]): vo
  * @example fusedAttention(q, k, v, { causal: true }) // q, k, v [B, H, T, D] → [B, H, T, D]
  */
 export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, options: FusedAttentionOptions = {}): Tensor {
-  const op = 'fusedAttention';
-  const { mask = null, causal = false, scale = null } = options;
+  const { mask = null, causal = false, scale = null, caller: op = 'fusedAttention' } = options;
   for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
     assertTensor(op, name, t);
     if (t.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32, got ${t.dtype}`);
     if (t.ndim < 2) throw new ShapeError(`${op}: ${name} must have at least 2 dims [..., len, dim], got ${fmtShape(t.shape)}`);
   }
   const batch = q.shape.slice(0, -2);
-  const [L, E] = q.shape.slice(-2) as [number, number];
+  const [L, E] = trailingDims(q, 2, op, 'L, E');
   const S = k.shape[k.ndim - 2]!;
   if (!shapesEqual(k.shape, [...batch, S, E])) throw new ShapeError(`${op}: k must be [..., S, E] with q's batch dims and E = ${E}, got k ${fmtShape(k.shape)} for q ${fmtShape(q.shape)}`);
   if (v.ndim !== q.ndim || !shapesEqual(v.shape.slice(0, -1), [...batch, S])) {
@@ -56,6 +57,6 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, options: FusedAt
     assertMaskFits(op, mask, [...batch, L, S]);
   }
   const s = scale ?? 1 / Math.sqrt(E);
-  if (!Number.isFinite(s)) throw new ValueError(`${op}: scale must be a finite number, got ${s}`);
+  if (typeof s !== 'number' || !Number.isFinite(s)) throw new ValueError(`${op}: scale must be a finite number, got ${s}`);
   return runKernel('FusedAttention', mask ? [q, k, v, mask] : [q, k, v], { scale: s, causal });
 }

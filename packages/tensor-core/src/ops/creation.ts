@@ -77,36 +77,42 @@ export function tensor(
  * @example full([2, 3], -Infinity)
  */
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
+  return filled('full', shape, value, options);
+}
+
+/** `full` under the name of the public function the user called, for its errors. */
+function filled(op: string, shape: readonly number[], value: number | boolean, options: CreateOptions): Tensor {
+  const s = checkShape(op, shape);
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const fillValue = toTypedArray([value], dtype, op)[0]!;
   const out = allocArray(dtype, sizeOf(s));
-  out.fill(toTypedArray([value], dtype)[0]!);
+  out.fill(fillValue);
   return finish(makeTensor(out, s, dtype), options);
 }
 
 /** Zeros of `shape`. @example zeros([2, 3]) */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** Ones of `shape`. @example ones([3], { dtype: 'int32' }) */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** Zeros with `x`'s shape and dtype. */
 export function zerosLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return full(x.shape, 0, { dtype: x.dtype, ...options });
+  return filled('zerosLike', x.shape, 0, { dtype: x.dtype, ...options });
 }
 
 /** Ones with `x`'s shape and dtype. */
 export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
-  return full(x.shape, 1, { dtype: x.dtype, ...options });
+  return filled('onesLike', x.shape, 1, { dtype: x.dtype, ...options });
 }
 
 /** `value` with `x`'s shape and dtype. */
 export function fullLike(x: Tensor, value: number | boolean, options: CreateOptions = {}): Tensor {
-  return full(x.shape, value, { dtype: x.dtype, ...options });
+  return filled('fullLike', x.shape, value, { dtype: x.dtype, ...options });
 }
 
 /**
@@ -120,9 +126,10 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a non-zero finite number, got ${step}`);
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ValueError(`arange: start and end must be finite, got ${start} and ${end}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
+  checkShape('arange', [n]);
   const dtype = options.dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
   const values = Array.from({ length: n }, (_, i) => start + i * step);
-  return finish(makeTensor(toTypedArray(values, dtype), [n], dtype), options);
+  return finish(makeTensor(toTypedArray(values, dtype, 'arange'), [n], dtype), options);
 }
 
 /**
@@ -131,9 +138,10 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
  */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkShape('linspace', [steps]);
   const values = Array.from({ length: steps }, (_, i) => (steps === 1 ? start : start + ((end - start) * i) / (steps - 1)));
   const dtype = options.dtype ?? 'float32';
-  return finish(makeTensor(toTypedArray(values, dtype), [steps], dtype), options);
+  return finish(makeTensor(toTypedArray(values, dtype, 'linspace'), [steps], dtype), options);
 }
 
 /**
@@ -145,5 +153,5 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   const dtype = options.dtype ?? 'float32';
   const values = new Array<number>(n * m).fill(0);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
-  return finish(makeTensor(toTypedArray(values, dtype), [n, m], dtype), options);
+  return finish(makeTensor(toTypedArray(values, dtype, 'eye'), [n, m], dtype), options);
 }

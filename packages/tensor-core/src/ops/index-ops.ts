@@ -1,7 +1,7 @@
 // Indexing: gather/scatter, index_select/index_add, embedding lookup, one-hot, triangles.
 import { runKernel } from '../engine.js';
 import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from '../errors.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim, trailingDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { arange, zerosLike } from './creation.js';
 import { where } from './binary.js';
@@ -56,11 +56,16 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * @example indexSelect(table, 0, tensor([3, 1], { dtype: 'int32' }))
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  assertTensor('indexSelect', 'input', x);
-  assertTensor('indexSelect', 'index', index);
-  const d = normalizeDim('indexSelect', dim, x.ndim);
-  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-d, got ${fmtShape(index.shape)}`);
-  checkIndexRange('indexSelect', index, x.shape[d]!, d);
+  return selectIndices('indexSelect', x, dim, index);
+}
+
+/** `indexSelect` whose errors name `op`, the public function the user called (`embedding`). */
+function selectIndices(op: string, x: Tensor, dim: number, index: Tensor): Tensor {
+  assertTensor(op, 'input', x);
+  assertTensor(op, 'index', index);
+  const d = normalizeDim(op, dim, x.ndim);
+  if (index.ndim > 1) throw new ShapeError(`${op}: index must be 1-d, got ${fmtShape(index.shape)}`);
+  checkIndexRange(op, index, x.shape[d]!, d);
   return runKernel('IndexSelect', [x, index.ndim === 0 ? index.reshape([1]) : index], { dim: d });
 }
 
@@ -86,7 +91,7 @@ export function embedding(ids: Tensor, weight: Tensor): Tensor {
   assertTensor('embedding', 'weight', weight);
   if (ids.dtype !== 'int32') throw new DTypeError(`embedding: ids must be int32, got ${ids.dtype}`);
   if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be [numEmbeddings, embeddingDim], got ${fmtShape(weight.shape)}`);
-  return indexSelect(weight, 0, ids.reshape([-1])).reshape([...ids.shape, weight.shape[1]!]);
+  return selectIndices('embedding', weight, 0, ids.reshape([-1])).reshape([...ids.shape, weight.shape[1]!]);
 }
 
 /**
@@ -104,7 +109,7 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   assertTensor(op, 'input', x);
   if (x.ndim < 2) throw new ShapeError(`${op}: input must have at least 2 dims, got ${fmtShape(x.shape)}`);
   if (!Number.isInteger(diagonal)) throw new ValueError(`${op}: diagonal must be an integer, got ${diagonal}`);
-  const [r, c] = x.shape.slice(-2) as [number, number];
+  const [r, c] = trailingDims(x, 2, op, 'rows, columns');
   // keep[i][j] = j − i ≤ diagonal (tril) or j − i ≥ diagonal (triu)
   const offset = arange(c).unsqueeze(0).sub(arange(r).unsqueeze(1));
   const keepMask = op === 'tril' ? offset.le(diagonal) : offset.ge(diagonal);

@@ -1,7 +1,7 @@
 // torch.matmul: vectors, matrices and broadcast batches, all lowered to one BatchMatMul kernel.
 import { runKernel } from '../engine.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { broadcastShapes, sizeOf } from '../shape.js';
+import { broadcastShapes, dims, sizeOf, trailingDims } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor } from './util.js';
 
@@ -16,8 +16,8 @@ export function batchMatMul(a: Tensor, b: Tensor, transposeA = false, transposeB
   assertTensor('batchMatMul', 'b', b);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new DTypeError(`batchMatMul: expected float32 operands, got ${a.dtype} and ${b.dtype}`);
   if (a.ndim !== 3 || b.ndim !== 3) throw new ShapeError(`batchMatMul: expected 3-d operands, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  const [ba, a1, a2] = a.shape as [number, number, number];
-  const [bb, b1, b2] = b.shape as [number, number, number];
+  const [ba, a1, a2] = dims(a, 3, 'batchMatMul', 'B, M, K');
+  const [bb, b1, b2] = dims(b, 3, 'batchMatMul', 'B, K, N');
   const k = transposeA ? a1 : a2;
   const kb = transposeB ? b2 : b1;
   if (k !== kb) {
@@ -41,8 +41,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both arguments need at least 1 dimension, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const av = a.ndim === 1 ? a.reshape([1, a.shape[0]!]) : a;
   const bv = b.ndim === 1 ? b.reshape([b.shape[0]!, 1]) : b;
-  const [m, k] = av.shape.slice(-2) as [number, number];
-  const [k2, n] = bv.shape.slice(-2) as [number, number];
+  const [m, k] = trailingDims(av, 2, 'matmul', 'M, K');
+  const [k2, n] = trailingDims(bv, 2, 'matmul', 'K, N');
   if (k !== k2) throw new ShapeError(`matmul: inner dimensions must match, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const batchA = av.shape.slice(0, -2);
   const batchB = bv.shape.slice(0, -2);

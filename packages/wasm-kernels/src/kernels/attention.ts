@@ -1,7 +1,7 @@
 // FusedAttention on the heap (assembly/attention.ts): K and V of every head packed once, then
 // blocks of 4 query rows — scores, mask, softmax, P·V — split across threads by rows, each
 // thread with its own scratch for one block of scores.
-import { batchOffsets, broadcastStrides, sizeOf } from '@qkv/tensor-core';
+import { batchOffsets, broadcastStrides, sizeOf, trailingDims } from '@qkv/tensor-core';
 import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { runRows } from '../runtime/threads.js';
@@ -20,12 +20,12 @@ function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: nu
  * softmax(scale·q·kᵀ + mask)·v per head without the [..., L, S] weights.
  * q [..., L, E] · k [..., S, E] · v [..., S, Ev] (· mask broadcastable to [..., L, S]) → [..., L, Ev]
  */
-export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attrs, backend }) => {
+export const fusedAttentionKernel: KernelFunc<'FusedAttention'> = ({ inputs: [q, k, v, mask], attrs: { scale, causal }, backend }) => {
   const wb = backend as WasmBackend;
   const x = wb.exports;
   const batch = q!.shape.slice(0, -2);
-  const [L, E] = q!.shape.slice(-2) as [number, number];
-  const [S, Ev] = v!.shape.slice(-2) as [number, number];
+  const [L, E] = trailingDims(q!, 2, 'fusedAttention', 'L, E');
+  const [S, Ev] = trailingDims(v!, 2, 'fusedAttention', 'S, Ev');
   const N = sizeOf(batch);
   const shape = [...batch, L, Ev];
   const out = wb.alloc(N * L * Ev * 4);
@@ -49,12 +49,12 @@ export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attr
     const layout = mask ? maskLayout(mask, batch, L, S) : { offsets: [], msL: 0, msS: 0 };
     const p: Params = {
       q: qPtr, kPacked: kp, vPacked: vp, mask: mask ? wb.handleOf(mask).ptr : 0, maskOffsets: offsets, msL: layout.msL, msS: layout.msS,
-      causal: attrs.causal === true ? 1 : 0, L, S, E, Ev, scale: 0, out: out.ptr, kBytes, vBytes,
+      causal: causal ? 1 : 0, L, S, E, Ev, scale: 0, out: out.ptr, kBytes, vBytes,
     };
     // views after every allocation: growing the memory detaches earlier ones
     const i32 = new Int32Array(wb.heap.memory.buffer);
     i32.set(FIELDS.map((f) => p[f]), params >>> 2); // >>>: heap addresses reach 4 GiB, past int32
-    new Float32Array(wb.heap.memory.buffer)[(params >>> 2) + FIELDS.indexOf('scale')] = attrs.scale as number;
+    new Float32Array(wb.heap.memory.buffer)[(params >>> 2) + FIELDS.indexOf('scale')] = scale;
     i32.set(layout.offsets, offsets >>> 2);
     const rows = N * Math.ceil(L / 4) * 4;
     const local = (r0: number, r1: number): void => x.attentionRows(params, scratch, r0, r1);

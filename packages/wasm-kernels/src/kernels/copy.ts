@@ -1,7 +1,7 @@
 // Slice, pad and concat as strided heap copies in the module, for every dtype. Dims that both sides
 // walk contiguously are merged first, so a slice of the last dim of [B, T, 3E] is one call of B·T rows.
 import { bytesPerElement, sizeOf, stridesOf } from '@qkv/tensor-core';
-import type { DType, KernelFunc, KernelName } from '@qkv/tensor-core';
+import type { DType, KernelFunc, KernelTable } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
 import { mergeDims } from './rows.js';
@@ -31,10 +31,9 @@ export function stridedCopy(wb: WasmBackend, dtype: DType, shape: readonly numbe
 }
 
 /** out = x[begin : begin + size] per dim. */
-export const sliceKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+export const sliceKernel: KernelFunc<'Slice'> = ({ inputs: [x], attrs: { begin, size }, backend }) => {
   const wb = backend as WasmBackend;
-  const begin = attrs.begin as number[];
-  const shape = [...(attrs.size as number[])];
+  const shape = [...size];
   const strides = stridesOf(x!.shape);
   const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
   const el = bytesPerElement[x!.dtype];
@@ -50,15 +49,13 @@ function elementBits(value: number, dtype: DType): number {
 }
 
 /** out = x surrounded by `before`/`after` cells of `value` per dim (a falsy value, NaN included, pads 0 as on cpu). */
-export const padKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+export const padKernel: KernelFunc<'Pad'> = ({ inputs: [x], attrs: { before, after, value }, backend }) => {
   const wb = backend as WasmBackend;
-  const before = attrs.before as number[];
-  const after = attrs.after as number[];
   const shape = x!.shape.map((s, i) => s + before[i]! + after[i]!);
   const el = bytesPerElement[x!.dtype];
   const n = sizeOf(shape);
   const out = wb.alloc(n * el);
-  wb.exports.fill(out.ptr, n, attrs.value ? elementBits(attrs.value as number, x!.dtype) : 0, el);
+  wb.exports.fill(out.ptr, n, value ? elementBits(value, x!.dtype) : 0, el);
   const outStrides = stridesOf(shape);
   const start = before.reduce((acc, b, i) => acc + b * outStrides[i]!, 0);
   stridedCopy(wb, x!.dtype, x!.shape, wb.handleOf(x!).ptr, stridesOf(x!.shape), out.ptr + start * el, outStrides);
@@ -66,12 +63,12 @@ export const padKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
 };
 
 /** out = the inputs concatenated along attrs.dim (one dtype; mixed ones run the cpu kernel on views). */
-export const concatKernel: KernelFunc = (args) => {
+export const concatKernel: KernelFunc<'Concat'> = (args) => {
   const { inputs, attrs, backend } = args;
   const first = inputs[0]!;
   if (inputs.some((t) => t.dtype !== first.dtype)) return onCpuViews('Concat')(args);
   const wb = backend as WasmBackend;
-  const dim = attrs.dim as number;
+  const { dim } = attrs;
   const shape = first.shape.map((s, i) => (i === dim ? inputs.reduce((acc, t) => acc + t.shape[dim]!, 0) : s));
   const el = bytesPerElement[first.dtype];
   const out = wb.alloc(sizeOf(shape) * el);
@@ -85,4 +82,4 @@ export const concatKernel: KernelFunc = (args) => {
 };
 
 /** The kernels of this file by name. */
-export const copyKernels: Partial<Record<KernelName, KernelFunc>> = { Slice: sliceKernel, Pad: padKernel, Concat: concatKernel };
+export const copyKernels = { Slice: sliceKernel, Pad: padKernel, Concat: concatKernel } satisfies KernelTable;

@@ -6,10 +6,14 @@ import { binaryCodes, GELU_TANH, unaryCodes } from './op-codes.js';
 import type { BinaryKernel, UnaryKernel } from './op-codes.js';
 import { broadcastRows } from './rows.js';
 
+/** The unary kernels with a module op code (Cast is a select kernel). */
+export type CodedUnary = Exclude<UnaryKernel, 'Cast'>;
+
 /** out = op(x) for a float32 x. */
-export function unaryKernel(name: UnaryKernel): KernelFunc {
+export function unaryKernel(name: CodedUnary): KernelFunc<CodedUnary> {
   return ({ inputs: [x], attrs, backend }) => {
     const wb = backend as WasmBackend;
+    // attrs is Gelu's { approximate } or no attributes at all
     const code = name === 'Gelu' && attrs.approximate === 'tanh' ? GELU_TANH : unaryCodes[name]!;
     const n = sizeOf(x!.shape);
     const out = wb.alloc(n * 4);
@@ -19,7 +23,7 @@ export function unaryKernel(name: UnaryKernel): KernelFunc {
 }
 
 /** out = a op b for float32 a, b with NumPy broadcasting; one module call per output row. */
-export function binaryKernel(name: BinaryKernel): KernelFunc {
+export function binaryKernel(name: BinaryKernel): KernelFunc<BinaryKernel> {
   const code = binaryCodes[name]!;
   return ({ inputs: [a, b], backend }) => {
     const wb = backend as WasmBackend;

@@ -6,7 +6,7 @@ import type { KernelFunc, KernelName, KernelOutput, TensorInfo, TypedArray } fro
 import type { WasmBackend } from '../backend.js';
 
 /** The cpu kernel `name`, run on views of the inputs' heap blocks. */
-export function onCpuViews(name: KernelName): KernelFunc {
+export function onCpuViews<K extends KernelName>(name: K): KernelFunc<K> {
   return ({ inputs, attrs, backend }) => {
     const wb = backend as WasmBackend;
     const cpuKernel = getKernel(name, 'cpu');
@@ -22,7 +22,7 @@ export function onCpuViews(name: KernelName): KernelFunc {
 }
 
 /** Runs `native` when every input is float32, the cpu kernel on heap views otherwise. */
-export function float32Or(name: KernelName, native: KernelFunc): KernelFunc {
+export function float32Or<K extends KernelName>(name: K, native: KernelFunc<K>): KernelFunc<K> {
   const fallback = onCpuViews(name);
   return (args) => (args.inputs.every((i) => i.dtype === 'float32') ? native(args) : fallback(args));
 }

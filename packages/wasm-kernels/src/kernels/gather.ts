@@ -33,9 +33,8 @@ function alignedExceptDim(x: TensorInfo, index: TensorInfo, dim: number): boolea
 }
 
 /** out[…, j, …] = x[…, index[…, j, …], …] along attrs.dim (x as [outer, size, inner], index as [outer, J, inner]). */
-export const gatherKernel: KernelFunc = (args) => {
-  const { inputs: [x, index], attrs, backend } = args;
-  const dim = attrs.dim as number;
+export const gatherKernel: KernelFunc<'Gather'> = (args) => {
+  const { inputs: [x, index], attrs: { dim }, backend } = args;
   if (!alignedExceptDim(x!, index!, dim)) return onCpuViews('Gather')(args);
   const wb = backend as WasmBackend;
   const [outer, size, inner] = around(x!.shape, dim);
@@ -47,9 +46,8 @@ export const gatherKernel: KernelFunc = (args) => {
 };
 
 /** out = x; out[…, index[…, j, …], …] += src[…, j, …] for float32 and int32, src shaped like index. */
-export const scatterAddKernel: KernelFunc = (args) => {
-  const { inputs: [x, index, src], attrs, backend } = args;
-  const dim = attrs.dim as number;
+export const scatterAddKernel: KernelFunc<'ScatterAdd'> = (args) => {
+  const { inputs: [x, index, src], attrs: { dim }, backend } = args;
   const sameShape = src!.shape.length === index!.shape.length && src!.shape.every((s, i) => s === index!.shape[i]);
   if (x!.dtype === 'bool' || src!.dtype !== x!.dtype || !sameShape || !alignedExceptDim(x!, index!, dim)) return onCpuViews('ScatterAdd')(args);
   const wb = backend as WasmBackend;
@@ -60,11 +58,10 @@ export const scatterAddKernel: KernelFunc = (args) => {
 };
 
 /** x with dim `dim` replaced by the slices at the 1-d `index` (embedding lookups: rows of a table). */
-export const indexSelectKernel: KernelFunc = (args) => {
-  const { inputs: [x, index], attrs, backend } = args;
+export const indexSelectKernel: KernelFunc<'IndexSelect'> = (args) => {
+  const { inputs: [x, index], attrs: { dim }, backend } = args;
   if (index!.dtype !== 'int32') return onCpuViews('IndexSelect')(args);
   const wb = backend as WasmBackend;
-  const dim = attrs.dim as number;
   const [outer, size, inner] = around(x!.shape, dim);
   const K = sizeOf(index!.shape);
   const el = bytesPerElement[x!.dtype];
@@ -74,9 +71,8 @@ export const indexSelectKernel: KernelFunc = (args) => {
 };
 
 /** out = x; out[…, index[k], …] += src[…, k, …] along dim, float32 and int32 (embedding gradients). */
-export const indexAddKernel: KernelFunc = (args) => {
-  const { inputs: [x, index, src], attrs, backend } = args;
-  const dim = attrs.dim as number;
+export const indexAddKernel: KernelFunc<'IndexAdd'> = (args) => {
+  const { inputs: [x, index, src], attrs: { dim }, backend } = args;
   const [outer, size, inner] = around(x!.shape, dim);
   const fits = sizeOf(src!.shape) === outer * sizeOf(index!.shape) * inner;
   if (x!.dtype === 'bool' || src!.dtype !== x!.dtype || index!.dtype !== 'int32' || !fits) return onCpuViews('IndexAdd')(args);
@@ -87,7 +83,7 @@ export const indexAddKernel: KernelFunc = (args) => {
 };
 
 /** The kernels of this file by name. */
-export const indexKernels: Record<IndexKernel, KernelFunc> = {
+export const indexKernels: { [K in IndexKernel]: KernelFunc<K> } = {
   Gather: gatherKernel,
   ScatterAdd: scatterAddKernel,
   IndexSelect: indexSelectKernel,

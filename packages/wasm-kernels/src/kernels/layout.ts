@@ -7,9 +7,8 @@ import type { WasmBackend } from '../backend.js';
 import { stridedCopy } from './copy.js';
 
 /** out = permute(x, perm), materialised. */
-export const transposeKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+export const transposeKernel: KernelFunc<'Transpose'> = ({ inputs: [x], attrs: { perm }, backend }) => {
   const wb = backend as WasmBackend;
-  const perm = attrs.perm as number[];
   const shape = perm.map((p) => x!.shape[p]!);
   const inStrides = stridesOf(x!.shape);
   const out = wb.alloc(sizeOf(shape) * bytesPerElement[x!.dtype]);
@@ -18,9 +17,9 @@ export const transposeKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => 
 };
 
 /** out = x broadcast to attrs.shape, materialised. */
-export const broadcastToKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+export const broadcastToKernel: KernelFunc<'BroadcastTo'> = ({ inputs: [x], attrs, backend }) => {
   const wb = backend as WasmBackend;
-  const shape = [...(attrs.shape as number[])];
+  const shape = [...attrs.shape];
   const out = wb.alloc(sizeOf(shape) * bytesPerElement[x!.dtype]);
   stridedCopy(wb, x!.dtype, shape, wb.handleOf(x!).ptr, broadcastStrides(x!.shape, shape), out.ptr, stridesOf(shape));
   return { handle: out, shape, dtype: x!.dtype };

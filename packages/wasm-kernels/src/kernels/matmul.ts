@@ -1,6 +1,7 @@
 // BatchMatMul on the SIMD GEMM: op(A) is packed into 4-row strips (or read in place when op(B) has
 // few columns) and op(B) into 8-column panels once per distinct batch, then strips of the flattened
 // batch are split across threads.
+import { dims } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { runRows } from '../runtime/threads.js';
@@ -17,12 +18,10 @@ export const IN_PLACE_A_MAX_N = 32;
  * ([Bb, N, K]); a batch of 1 broadcasts. With Bb = 1 and no transposeA the batch folds into the
  * rows (one GEMM, one packed B), the usual Linear-layer case.
  */
-export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs, backend }) => {
+export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], attrs: { transposeA: tA, transposeB: tB }, backend }) => {
   const wb = backend as WasmBackend;
-  const tA = attrs.transposeA === true;
-  const tB = attrs.transposeB === true;
-  const [ba, a1, a2] = a!.shape as [number, number, number];
-  const [bb, b1, b2] = b!.shape as [number, number, number];
+  const [ba, a1, a2] = dims(a!, 3, 'batchMatMul', 'B, M, K');
+  const [bb, b1, b2] = dims(b!, 3, 'batchMatMul', 'B, K, N');
   const [m, k] = tA ? [a2, a1] : [a1, a2];
   const n = tB ? b1 : b2;
   const batch = Math.max(ba, bb);

@@ -7,11 +7,11 @@ import { reduceCodes } from './op-codes.js';
 import { around } from '@qkv/tensor-core';
 
 /** Reduction over `dims` viewed as the middle axis of [outer, R, inner]; other dim sets run on cpu views. */
-export function reduceKernel(kind: keyof typeof reduceCodes): KernelFunc {
+export function reduceKernel<K extends keyof typeof reduceCodes>(kind: K): KernelFunc<K> {
   const fallback = onCpuViews(kind);
   return (args) => {
-    const { inputs: [x], attrs, backend } = args;
-    const dims = [...(attrs.dims as number[])].sort((p, q) => p - q);
+    const { inputs: [x], attrs: { dims: reduced, keepdim }, backend } = args;
+    const dims = [...reduced].sort((p, q) => p - q);
     const contiguous = dims.length > 0 && dims.every((d, i) => d === dims[0]! + i);
     if (x!.dtype !== 'float32' || !contiguous) return fallback(args);
     const wb = backend as WasmBackend;
@@ -23,16 +23,16 @@ export function reduceKernel(kind: keyof typeof reduceCodes): KernelFunc {
     const out = wb.alloc(outer * inner * 4);
     wb.exports.reduce(reduceCodes[kind], wb.handleOf(x!).ptr, out.ptr, outer, R, inner);
     const keep = x!.shape.map((s, i) => (i >= d0 && i < d1 ? 1 : s));
-    const shape = attrs.keepdim === true ? keep : x!.shape.filter((_, i) => i < d0 || i >= d1);
+    const shape = keepdim ? keep : x!.shape.filter((_, i) => i < d0 || i >= d1);
     return { handle: out, shape, dtype: 'float32' };
   };
 }
 
 /** softmax (log = false) or log-softmax along attrs.dim. */
-export function softmaxKernel(log: boolean): KernelFunc {
-  return ({ inputs: [x], attrs, backend }) => {
+export function softmaxKernel<K extends 'Softmax' | 'LogSoftmax'>(log: boolean): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dim }, backend }) => {
     const wb = backend as WasmBackend;
-    const [outer, size, inner] = around(x!.shape, attrs.dim as number);
+    const [outer, size, inner] = around(x!.shape, dim);
     const out = wb.alloc(outer * size * inner * 4);
     wb.exports.softmax(wb.handleOf(x!).ptr, out.ptr, outer, size, inner, log ? 1 : 0);
     return { handle: out, shape: [...x!.shape], dtype: 'float32' };
@@ -40,11 +40,11 @@ export function softmaxKernel(log: boolean): KernelFunc {
 }
 
 /** x̂ = (x − mean) / √(var + eps) over the last attrs.normDims dims. */
-export const layerNormKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+export const layerNormKernel: KernelFunc<'LayerNorm'> = ({ inputs: [x], attrs: { normDims, eps }, backend }) => {
   const wb = backend as WasmBackend;
-  const size = sizeOf(x!.shape.slice(x!.shape.length - (attrs.normDims as number)));
+  const size = sizeOf(x!.shape.slice(x!.shape.length - normDims));
   const n = sizeOf(x!.shape);
   const out = wb.alloc(n * 4);
-  if (size > 0) wb.exports.layerNorm(wb.handleOf(x!).ptr, out.ptr, n / size, size, attrs.eps as number);
+  if (size > 0) wb.exports.layerNorm(wb.handleOf(x!).ptr, out.ptr, n / size, size, eps);
   return { handle: out, shape: [...x!.shape], dtype: 'float32' };
 };

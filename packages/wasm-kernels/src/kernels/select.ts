@@ -1,7 +1,7 @@
 // Comparisons (bool output), logical and/or/not, where and cast for float32, int32 and bool, with
 // NumPy broadcasting: dims the operands walk alike are merged first, then one module call per row.
 import { broadcastShapes, bytesPerElement, sizeOf } from '@qkv/tensor-core';
-import type { DType, KernelFunc } from '@qkv/tensor-core';
+import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
 import { broadcastRows } from './rows.js';
@@ -9,7 +9,7 @@ import { compareCodes, kindCodes, LOGICAL_AND } from './select-codes.js';
 import type { CompareKernel } from './select-codes.js';
 
 /** a op b → bool for a, b of one dtype (logical ops: bool only; the rest run the cpu kernel on views). */
-export function compareKernel(name: CompareKernel): KernelFunc {
+export function compareKernel(name: CompareKernel): KernelFunc<CompareKernel> {
   const code = compareCodes[name];
   const fallback = onCpuViews(name);
   return (args) => {
@@ -27,7 +27,7 @@ export function compareKernel(name: CompareKernel): KernelFunc {
 }
 
 /** !x for bool x (other dtypes run the cpu kernel on views: it keeps their dtype). */
-export const logicalNotKernel: KernelFunc = (args) => {
+export const logicalNotKernel: KernelFunc<'LogicalNot'> = (args) => {
   const { inputs: [x], backend } = args;
   if (x!.dtype !== 'bool') return onCpuViews('LogicalNot')(args);
   const wb = backend as WasmBackend;
@@ -38,7 +38,7 @@ export const logicalNotKernel: KernelFunc = (args) => {
 };
 
 /** where(c, a, b) with three-way broadcasting; the output has a's dtype (the op gives b the same). */
-export const whereKernel: KernelFunc = (args) => {
+export const whereKernel: KernelFunc<'Where'> = (args) => {
   const { inputs: [c, a, b], backend } = args;
   if (c!.dtype !== 'bool' || a!.dtype !== b!.dtype) return onCpuViews('Where')(args);
   const wb = backend as WasmBackend;
@@ -53,9 +53,8 @@ export const whereKernel: KernelFunc = (args) => {
 };
 
 /** x cast to attrs.dtype (a copy when it is x's own, as `clone` uses it). */
-export const castKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
+export const castKernel: KernelFunc<'Cast'> = ({ inputs: [x], attrs: { dtype }, backend }) => {
   const wb = backend as WasmBackend;
-  const dtype = attrs.dtype as DType;
   const n = sizeOf(x!.shape);
   const out = wb.alloc(n * bytesPerElement[dtype]);
   wb.exports.cast(kindCodes[x!.dtype], kindCodes[dtype], wb.handleOf(x!).ptr, out.ptr, n);
@@ -63,9 +62,9 @@ export const castKernel: KernelFunc = ({ inputs: [x], attrs, backend }) => {
 };
 
 /** The kernels of this file by name. */
-export const selectKernels = {
-  ...Object.fromEntries((Object.keys(compareCodes) as CompareKernel[]).map((n) => [n, compareKernel(n)])),
+export const selectKernels: { [K in CompareKernel | 'LogicalNot' | 'Where' | 'Cast']: KernelFunc<K> } = {
+  ...(Object.fromEntries((Object.keys(compareCodes) as CompareKernel[]).map((n) => [n, compareKernel(n)])) as Record<CompareKernel, KernelFunc<CompareKernel>>),
   LogicalNot: logicalNotKernel,
   Where: whereKernel,
   Cast: castKernel,
-} as Record<CompareKernel | 'LogicalNot' | 'Where' | 'Cast', KernelFunc>;
+};

@@ -1,6 +1,6 @@
 // FusedAttention on the cpu, row by row: the reference every fused backend kernel is tested against.
 import type { KernelFunc } from '../../backend.js';
-import { sizeOf } from '../../shape.js';
+import { sizeOf, trailingDims } from '../../shape.js';
 import { f32, out } from './backend.js';
 import { batchOffsets, broadcastStrides } from './strided.js';
 
@@ -9,14 +9,12 @@ import { batchOffsets, broadcastStrides } from './strided.js';
  * s (s ≤ l only when causal); a row whose keys are all −∞ gives zeros, as the Softmax kernel.
  * q [..., L, E] · k [..., S, E] · v [..., S, Ev] (· mask broadcastable to [..., L, S]) → [..., L, Ev]
  */
-export const fusedAttentionKernel: KernelFunc = ({ inputs: [q, k, v, mask], attrs }) => {
+export const fusedAttentionKernel: KernelFunc<'FusedAttention'> = ({ inputs: [q, k, v, mask], attrs: { scale, causal } }) => {
   const batch = q!.shape.slice(0, -2);
-  const [L, E] = q!.shape.slice(-2) as [number, number];
+  const [L, E] = trailingDims(q!, 2, 'fusedAttention', 'L, E');
   const S = k!.shape[k!.shape.length - 2]!;
   const Ev = v!.shape[v!.shape.length - 1]!;
   const N = sizeOf(batch);
-  const scale = attrs.scale as number;
-  const causal = attrs.causal === true;
   const [qv, kv, vv] = [f32(q!), f32(k!), f32(v!)];
   const mv = mask ? f32(mask) : null;
   // mask offset of (n, l, s) = maskBase[n] + l·msL + s·msS (0 strides along broadcast dims)

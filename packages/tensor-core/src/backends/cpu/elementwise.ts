@@ -70,30 +70,42 @@ const unaryMaps: Record<Exclude<UnaryKernel, 'Cast' | 'Gelu'>, Map1> = {
   IsNan: (x) => (Number.isNaN(x) ? 1 : 0),
 };
 
-function unaryKernel(name: UnaryKernel): KernelFunc {
-  return ({ inputs: [x], attrs }) => {
+type MapUnary = Exclude<UnaryKernel, 'Cast' | 'Gelu'>;
+
+function unaryKernel(name: MapUnary): KernelFunc<MapUnary> {
+  const f = unaryMaps[name];
+  return ({ inputs: [x] }) => {
     const src = arr(x!);
-    const dtype: DType = name === 'Cast' ? (attrs.dtype as DType) : name === 'IsNan' ? 'bool' : x!.dtype;
+    const dtype: DType = name === 'IsNan' ? 'bool' : x!.dtype;
     const dst = allocArray(dtype, src.length);
-    if (name === 'Cast') {
-      if (dtype === 'bool') for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
-      else dst.set(dtype === 'int32' && x!.dtype === 'float32' ? Int32Array.from(src, Math.trunc) : src);
-    } else if (name === 'Gelu') {
-      if (attrs.approximate === 'tanh') {
-        for (let i = 0; i < src.length; i++) {
-          const v = src[i]!;
-          dst[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
-        }
-      } else {
-        for (let i = 0; i < src.length; i++) dst[i] = 0.5 * src[i]! * (1 + erfScalar(src[i]! * Math.SQRT1_2));
-      }
-    } else {
-      const f = unaryMaps[name];
-      for (let i = 0; i < src.length; i++) dst[i] = f(src[i]!);
-    }
+    for (let i = 0; i < src.length; i++) dst[i] = f(src[i]!);
     return out(dst, [...x!.shape], dtype);
   };
 }
+
+/** x converted to `dtype` (a copy when it is x's own, as `clone` uses it); float → int32 truncates. */
+export const castKernel: KernelFunc<'Cast'> = ({ inputs: [x], attrs: { dtype } }) => {
+  const src = arr(x!);
+  const dst = allocArray(dtype, src.length);
+  if (dtype === 'bool') for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+  else dst.set(dtype === 'int32' && x!.dtype === 'float32' ? Int32Array.from(src, Math.trunc) : src);
+  return out(dst, [...x!.shape], dtype);
+};
+
+/** x·Φ(x), or PyTorch's tanh approximation when `approximate` is 'tanh'. */
+export const geluKernel: KernelFunc<'Gelu'> = ({ inputs: [x], attrs: { approximate = 'none' } }) => {
+  const src = arr(x!);
+  const dst = allocArray(x!.dtype, src.length);
+  if (approximate === 'tanh') {
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      dst[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+    }
+  } else {
+    for (let i = 0; i < src.length; i++) dst[i] = 0.5 * src[i]! * (1 + erfScalar(src[i]! * Math.SQRT1_2));
+  }
+  return out(dst, [...x!.shape], x!.dtype);
+};
 
 type Map2 = (a: number, b: number) => number;
 const binaryMaps: Record<BinaryKernel, Map2> = {
@@ -116,7 +128,7 @@ const binaryMaps: Record<BinaryKernel, Map2> = {
 
 const boolOutput = new Set<BinaryKernel>(['Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr']);
 
-function binaryKernel(name: BinaryKernel): KernelFunc {
+function binaryKernel(name: BinaryKernel): KernelFunc<BinaryKernel> {
   const f = binaryMaps[name];
   return ({ inputs: [a, b] }) => {
     const shape = broadcastShapes(name, a!.shape, b!.shape);
@@ -143,7 +155,7 @@ function binaryKernel(name: BinaryKernel): KernelFunc {
 }
 
 /** where(c, a, b) with three-way broadcasting. */
-export const whereKernel: KernelFunc = ({ inputs: [c, a, b] }) => {
+export const whereKernel: KernelFunc<'Where'> = ({ inputs: [c, a, b] }) => {
   const shape = broadcastShapes('where', broadcastShapes('where', c!.shape, a!.shape), b!.shape);
   const cv = arr(c!);
   const av = arr(a!);
@@ -159,11 +171,8 @@ export const whereKernel: KernelFunc = ({ inputs: [c, a, b] }) => {
 };
 
 /** All element-wise cpu kernels by name. */
-export function elementwiseKernels(): [UnaryKernel | BinaryKernel | 'Where', KernelFunc][] {
-  const unary: UnaryKernel[] = [...(Object.keys(unaryMaps) as UnaryKernel[]), 'Cast', 'Gelu'];
-  return [
-    ...unary.map((n) => [n, unaryKernel(n)] as [UnaryKernel, KernelFunc]),
-    ...(Object.keys(binaryMaps) as BinaryKernel[]).map((n) => [n, binaryKernel(n)] as [BinaryKernel, KernelFunc]),
-    ['Where', whereKernel],
-  ];
+export function elementwiseKernels(): { [K in UnaryKernel | BinaryKernel | 'Where']: KernelFunc<K> } {
+  const mapped = Object.fromEntries((Object.keys(unaryMaps) as MapUnary[]).map((n) => [n, unaryKernel(n)])) as Record<MapUnary, KernelFunc<MapUnary>>;
+  const binary = Object.fromEntries((Object.keys(binaryMaps) as BinaryKernel[]).map((n) => [n, binaryKernel(n)])) as Record<BinaryKernel, KernelFunc<BinaryKernel>>;
+  return { ...mapped, Cast: castKernel, Gelu: geluKernel, ...binary, Where: whereKernel };
 }

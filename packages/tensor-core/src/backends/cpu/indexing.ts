@@ -19,8 +19,7 @@ function forEachIndex(shape: readonly number[], fn: (flat: number, idx: number[]
 }
 
 /** out[idx] = x[idx with idx[dim] := index[idx]] (output has index's shape). */
-export const gatherKernel: KernelFunc = ({ inputs: [x, index], attrs }) => {
-  const dim = attrs.dim as number;
+export const gatherKernel: KernelFunc<'Gather'> = ({ inputs: [x, index], attrs: { dim } }) => {
   const xs = stridesOf(x!.shape);
   const src = arr(x!);
   const ind = arr(index!);
@@ -34,8 +33,7 @@ export const gatherKernel: KernelFunc = ({ inputs: [x, index], attrs }) => {
 };
 
 /** out = copy of x; out[idx with idx[dim] := index[idx]] += src[idx] over index's shape. */
-export const scatterAddKernel: KernelFunc = ({ inputs: [x, index, srcT], attrs }) => {
-  const dim = attrs.dim as number;
+export const scatterAddKernel: KernelFunc<'ScatterAdd'> = ({ inputs: [x, index, srcT], attrs: { dim } }) => {
   const xs = stridesOf(x!.shape);
   const ss = stridesOf(srcT!.shape);
   const dst = arr(x!).slice();
@@ -54,8 +52,7 @@ export const scatterAddKernel: KernelFunc = ({ inputs: [x, index, srcT], attrs }
 };
 
 /** out = x with dim `dim` replaced by the slices at `index` (1-d). */
-export const indexSelectKernel: KernelFunc = ({ inputs: [x, index], attrs }) => {
-  const dim = attrs.dim as number;
+export const indexSelectKernel: KernelFunc<'IndexSelect'> = ({ inputs: [x, index], attrs: { dim } }) => {
   const [outer, size, inner] = around(x!.shape, dim);
   const ind = arr(index!);
   const src = arr(x!);
@@ -70,8 +67,7 @@ export const indexSelectKernel: KernelFunc = ({ inputs: [x, index], attrs }) => 
 };
 
 /** out = copy of x; out[..., index[k], ...] += src[..., k, ...] along dim. */
-export const indexAddKernel: KernelFunc = ({ inputs: [x, index, srcT], attrs }) => {
-  const dim = attrs.dim as number;
+export const indexAddKernel: KernelFunc<'IndexAdd'> = ({ inputs: [x, index, srcT], attrs: { dim } }) => {
   const [outer, size, inner] = around(x!.shape, dim);
   const ind = arr(index!);
   const src = arr(srcT!);

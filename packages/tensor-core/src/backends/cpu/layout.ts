@@ -6,8 +6,7 @@ import { arr, out } from './backend.js';
 import { broadcastStrides, forEachRow } from './strided.js';
 
 /** out = permute(x, perm), materialised. */
-export const transposeKernel: KernelFunc = ({ inputs: [x], attrs }) => {
-  const perm = attrs.perm as number[];
+export const transposeKernel: KernelFunc<'Transpose'> = ({ inputs: [x], attrs: { perm } }) => {
   const shape = perm.map((p) => x!.shape[p]!);
   const inStrides = stridesOf(x!.shape);
   const permStrides = perm.map((p) => inStrides[p]!);
@@ -22,8 +21,8 @@ export const transposeKernel: KernelFunc = ({ inputs: [x], attrs }) => {
 };
 
 /** out = x broadcast to attrs.shape, materialised. */
-export const broadcastToKernel: KernelFunc = ({ inputs: [x], attrs }) => {
-  const shape = [...(attrs.shape as number[])];
+export const broadcastToKernel: KernelFunc<'BroadcastTo'> = ({ inputs: [x], attrs }) => {
+  const shape = [...attrs.shape];
   const src = arr(x!);
   const dst = allocArray(x!.dtype, sizeOf(shape));
   forEachRow(shape, [broadcastStrides(x!.shape, shape)], (o, base, len, inner) => {
@@ -35,9 +34,8 @@ export const broadcastToKernel: KernelFunc = ({ inputs: [x], attrs }) => {
 };
 
 /** out = x[begin : begin + size] per dim. */
-export const sliceKernel: KernelFunc = ({ inputs: [x], attrs }) => {
-  const begin = attrs.begin as number[];
-  const shape = [...(attrs.size as number[])];
+export const sliceKernel: KernelFunc<'Slice'> = ({ inputs: [x], attrs: { begin, size } }) => {
+  const shape = [...size];
   const strides = stridesOf(x!.shape);
   const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
   const src = arr(x!);
@@ -50,12 +48,10 @@ export const sliceKernel: KernelFunc = ({ inputs: [x], attrs }) => {
 };
 
 /** out = x surrounded by `before`/`after` cells of `value` per dim. */
-export const padKernel: KernelFunc = ({ inputs: [x], attrs }) => {
-  const before = attrs.before as number[];
-  const after = attrs.after as number[];
+export const padKernel: KernelFunc<'Pad'> = ({ inputs: [x], attrs: { before, after, value } }) => {
   const shape = x!.shape.map((s, i) => s + before[i]! + after[i]!);
   const dst = allocArray(x!.dtype, sizeOf(shape));
-  if (attrs.value) dst.fill(attrs.value as number);
+  if (value) dst.fill(value);
   const outStrides = stridesOf(shape);
   const start = before.reduce((acc, b, i) => acc + b * outStrides[i]!, 0);
   const src = arr(x!);
@@ -67,8 +63,7 @@ export const padKernel: KernelFunc = ({ inputs: [x], attrs }) => {
 };
 
 /** out = concatenation of the inputs along attrs.dim. */
-export const concatKernel: KernelFunc = ({ inputs, attrs }) => {
-  const dim = attrs.dim as number;
+export const concatKernel: KernelFunc<'Concat'> = ({ inputs, attrs: { dim } }) => {
   const first = inputs[0]!;
   const total = inputs.reduce((acc, t) => acc + t.shape[dim]!, 0);
   const shape = first.shape.map((s, i) => (i === dim ? total : s));

@@ -1,6 +1,7 @@
 // Blocked GEMM for BatchMatMul: pack op(A) and op(B) contiguously, then a 4-row register-blocked
 // i-k-j loop over cache-sized column and depth blocks.
 import type { KernelFunc } from '../../backend.js';
+import { dims } from '../../shape.js';
 import { f32, out } from './backend.js';
 
 const KC = 256; // depth block: a 4×KC slice of A and a KC×NC panel of B stay in cache
@@ -52,11 +53,9 @@ export function gemm(a: Float32Array, ao: number, b: Float32Array, bo: number, c
 }
 
 /** [Ba, M, K]·[Bb, K, N] → [max(Ba,Bb), M, N], operands optionally transposed, batch 1 broadcast. */
-export const batchMatMulKernel: KernelFunc = ({ inputs: [a, b], attrs }) => {
-  const tA = attrs.transposeA as boolean;
-  const tB = attrs.transposeB as boolean;
-  const [ba, a1, a2] = a!.shape as [number, number, number];
-  const [bb, b1, b2] = b!.shape as [number, number, number];
+export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], attrs: { transposeA: tA, transposeB: tB } }) => {
+  const [ba, a1, a2] = dims(a!, 3, 'batchMatMul', 'B, M, K');
+  const [bb, b1, b2] = dims(b!, 3, 'batchMatMul', 'B, K, N');
   const [m, k] = tA ? [a2, a1] : [a1, a2];
   const n = tB ? b1 : b2;
   const batch = Math.max(ba, bb);

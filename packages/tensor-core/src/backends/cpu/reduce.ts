@@ -1,5 +1,5 @@
 // Reductions, arg-reductions, softmax and layer norm on the cpu.
-import type { KernelFunc, TensorInfo } from '../../backend.js';
+import type { KernelFunc, KernelTable, TensorInfo } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { arr, f32, out } from './backend.js';
@@ -11,9 +11,8 @@ function reducedShapes(x: TensorInfo, dims: readonly number[]): { keep: number[]
   return { keep, squeezed };
 }
 
-function reduceKernel(kind: 'Sum' | 'Max' | 'Min'): KernelFunc {
-  return ({ inputs: [x], attrs }) => {
-    const dims = attrs.dims as number[];
+function reduceKernel<K extends 'Sum' | 'Max' | 'Min'>(kind: K): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dims, keepdim } }) => {
     const { keep, squeezed } = reducedShapes(x!, dims);
     const src = arr(x!);
     const n = sizeOf(keep);
@@ -39,14 +38,13 @@ function reduceKernel(kind: 'Sum' | 'Max' | 'Min'): KernelFunc {
     });
     const dst = allocArray(x!.dtype, n);
     dst.set(acc);
-    return out(dst, (attrs.keepdim as boolean) ? keep : squeezed, x!.dtype);
+    return out(dst, keepdim ? keep : squeezed, x!.dtype);
   };
 }
 
 
-function argKernel(kind: 'ArgMax' | 'ArgMin'): KernelFunc {
-  return ({ inputs: [x], attrs }) => {
-    const dim = attrs.dim as number;
+function argKernel<K extends 'ArgMax' | 'ArgMin'>(kind: K): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dim, keepdim } }) => {
     const [outer, size, inner] = around(x!.shape, dim);
     const src = arr(x!);
     const dst = new Int32Array(outer * inner);
@@ -62,14 +60,13 @@ function argKernel(kind: 'ArgMax' | 'ArgMin'): KernelFunc {
         dst[o * inner + i] = bestK;
       }
     }
-    const shape = x!.shape.flatMap((s, i) => (i === dim ? ((attrs.keepdim as boolean) ? [1] : []) : [s]));
+    const shape = x!.shape.flatMap((s, i) => (i === dim ? (keepdim ? [1] : []) : [s]));
     return out(dst, shape, 'int32');
   };
 }
 
-function softmaxKernel(log: boolean): KernelFunc {
-  return ({ inputs: [x], attrs }) => {
-    const dim = attrs.dim as number;
+function softmaxKernel<K extends 'Softmax' | 'LogSoftmax'>(log: boolean): KernelFunc<K> {
+  return ({ inputs: [x], attrs: { dim } }) => {
     const [outer, size, inner] = around(x!.shape, dim);
     const src = f32(x!);
     const dst = new Float32Array(src.length);
@@ -98,9 +95,7 @@ function softmaxKernel(log: boolean): KernelFunc {
 }
 
 /** x̂ = (x − mean) / √(var + eps) over the last `normDims` dims (biased variance). */
-export const layerNormKernel: KernelFunc = ({ inputs: [x], attrs }) => {
-  const k = attrs.normDims as number;
-  const eps = attrs.eps as number;
+export const layerNormKernel: KernelFunc<'LayerNorm'> = ({ inputs: [x], attrs: { normDims: k, eps } }) => {
   const size = sizeOf(x!.shape.slice(x!.shape.length - k));
   const src = f32(x!);
   const dst = new Float32Array(src.length);
@@ -120,15 +115,15 @@ export const layerNormKernel: KernelFunc = ({ inputs: [x], attrs }) => {
 };
 
 /** All reduction-like cpu kernels. */
-export function reduceKernels(): [string, KernelFunc][] {
-  return [
-    ['Sum', reduceKernel('Sum')],
-    ['Max', reduceKernel('Max')],
-    ['Min', reduceKernel('Min')],
-    ['ArgMax', argKernel('ArgMax')],
-    ['ArgMin', argKernel('ArgMin')],
-    ['Softmax', softmaxKernel(false)],
-    ['LogSoftmax', softmaxKernel(true)],
-    ['LayerNorm', layerNormKernel],
-  ];
+export function reduceKernels() {
+  return {
+    Sum: reduceKernel('Sum'),
+    Max: reduceKernel('Max'),
+    Min: reduceKernel('Min'),
+    ArgMax: argKernel('ArgMax'),
+    ArgMin: argKernel('ArgMin'),
+    Softmax: softmaxKernel<'Softmax'>(false),
+    LogSoftmax: softmaxKernel<'LogSoftmax'>(true),
+    LayerNorm: layerNormKernel,
+  } satisfies KernelTable;
 }

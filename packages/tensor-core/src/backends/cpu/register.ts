@@ -11,22 +11,27 @@ import { batchMatMulKernel } from './matmul.js';
 import { fusedAttentionKernel } from './attention.js';
 import { reduceKernels } from './reduce.js';
 
-/** Every cpu kernel (Reshape is the engine's own view kernel, shared by all backends). */
-export const cpuKernels = [
+/** The cpu kernel of every kernel name (Reshape is the engine's own view kernel, shared by all backends). */
+export const cpuKernels: { readonly [K in Exclude<KernelName, 'Reshape'>]: KernelFunc<K> } = {
   ...elementwiseKernels(),
   ...reduceKernels(),
-  ['BatchMatMul', batchMatMulKernel],
-  ['Transpose', transposeKernel],
-  ['BroadcastTo', broadcastToKernel],
-  ['Slice', sliceKernel],
-  ['Pad', padKernel],
-  ['Concat', concatKernel],
-  ['Gather', gatherKernel],
-  ['ScatterAdd', scatterAddKernel],
-  ['IndexSelect', indexSelectKernel],
-  ['IndexAdd', indexAddKernel],
-  ['FusedAttention', fusedAttentionKernel],
-] as [KernelName, KernelFunc][];
+  BatchMatMul: batchMatMulKernel,
+  Transpose: transposeKernel,
+  BroadcastTo: broadcastToKernel,
+  Slice: sliceKernel,
+  Pad: padKernel,
+  Concat: concatKernel,
+  Gather: gatherKernel,
+  ScatterAdd: scatterAddKernel,
+  IndexSelect: indexSelectKernel,
+  IndexAdd: indexAddKernel,
+  FusedAttention: fusedAttentionKernel,
+};
+
+function registerCpuKernel<K extends Exclude<KernelName, 'Reshape'>>(kernelName: K): void {
+  // replace: a second copy of this package (two bundles) registers the same reference kernels again
+  registerKernel({ kernelName, backendName: 'cpu', kernelFunc: cpuKernels[kernelName], replace: true });
+}
 
 registerBackend('cpu', createCpuBackend, 1);
-for (const [kernelName, kernelFunc] of cpuKernels) registerKernel({ kernelName, backendName: 'cpu', kernelFunc });
+for (const kernelName of Object.keys(cpuKernels) as Exclude<KernelName, 'Reshape'>[]) registerCpuKernel(kernelName);
