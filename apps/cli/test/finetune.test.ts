@@ -78,6 +78,17 @@ describe('qkv finetune', () => {
     expect(heldOutPerplexity(merged, split.heldOut, 16).perplexity).toBeCloseTo(summary.heldOut.perplexityAfter, 3);
   });
 
+  it('--gradient-checkpointing gives the bytes of the plain run (the same gradients)', async () => {
+    const args = [...common, '--lora-rank', '2', '--lora-dropout', '0.3', '--max-steps', '4'];
+    const plain = tempDir('ft-plain');
+    const recomputed = tempDir('ft-ckpt');
+    await finetuneMain([...args, '--out', plain], quiet);
+    await finetuneMain([...args, '--gradient-checkpointing', '--out', recomputed], quiet);
+    const bytes = (dir: string) => readFileSync(join(dir, 'adapter_model.safetensors'));
+    expect(bytes(recomputed).equals(bytes(plain))).toBe(true);
+    expect((JSON.parse(readFileSync(join(recomputed, 'finetune.json'), 'utf8')) as { gradientCheckpointing: boolean }).gradientCheckpointing).toBe(true);
+  });
+
   it('full fine-tuning (--lora-rank 0) trains every weight', async () => {
     const out = tempDir('ft-full');
     await finetuneMain([...common, '--lora-rank', '0', '--max-steps', '5', '--out', out], quiet);

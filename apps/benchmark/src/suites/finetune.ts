@@ -2,7 +2,6 @@
 // (12 layers, E = 768, 12 heads, V = 50,257, tied head; 124 M parameters): one step = forward,
 // cross-entropy, backward and AdamW on B = 1 sequence of T = 128 tokens.
 import { AdamW, crossEntropy, injectLoRA, unloadLoRA } from '@qkv/nn';
-import type { Module } from '@qkv/nn';
 import { activeBackend, manualSeed, memory, tensor, Tensor, tidy } from '@qkv/tensor-core';
 import { GPT } from '@qkv/transformer';
 import type { GPTConfig } from '@qkv/transformer';
@@ -32,7 +31,7 @@ const GPT2_SMALL: GPTConfig = { vocabSize: 50257, blockSize: 1024, nLayer: 12, n
 const TINY: GPTConfig = { vocabSize: 97, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 16 };
 const MB = 2 ** 20;
 
-type Method = 'lora' | 'full';
+type Method = 'lora' | 'lora-checkpointed' | 'full';
 
 /** One training step of `model` on ids → next ids; samples live tensor memory at each stage. */
 function stepper(model: GPT, optimizer: AdamW, ids: Tensor, targets: Tensor, peak: { bytes: number }): () => number {
@@ -63,13 +62,16 @@ function disposeState(optimizer: AdamW): void {
 }
 
 /** Makes `method` trainable on `model`: LoRA r 8 on c_attn (PEFT's GPT-2 default), or every weight. */
-function prepare(model: Module, method: Method): void {
-  if (method === 'lora') injectLoRA(model, { r: 8, alpha: 16, dropout: 0, targetModules: ['c_attn'], fanInFanOut: true });
+function prepare(model: GPT, method: Method): void {
+  model.gradientCheckpointing = method === 'lora-checkpointed';
+  if (method !== 'full') injectLoRA(model, { r: 8, alpha: 16, dropout: 0, targetModules: ['c_attn'], fanInFanOut: true });
   else for (const p of model.parameters()) p.requiresGrad_(true);
 }
 
+const LABELS: Record<Method, string> = { lora: 'LoRA r8 c_attn', 'lora-checkpointed': 'LoRA r8 c_attn + checkpointing', full: 'full' };
+
 /**
- * LoRA (r 8 on c_attn) and full fine-tuning steps on wasm at 1 and `ctx.threads` threads (quick:
+ * LoRA (r 8 on c_attn; plain and with gradient checkpointing) and full fine-tuning steps on wasm at 1 and `ctx.threads` threads (quick:
  * a tiny GPT). The first step's loss must be the same for both methods (LoRA starts at B = 0, so
  * it computes the base model exactly); its difference is the row's maxAbsDiff.
  */
@@ -86,7 +88,7 @@ export async function finetuneSuite(ctx: BenchContext): Promise<FinetuneMeasurem
       const ids = tensor(Int32Array.from({ length: T }, (_, i) => (i * 31 + 7) % config.vocabSize), { shape: [1, T], dtype: 'int32' });
       const targets = tensor(Int32Array.from({ length: T }, (_, i) => (i * 31 + 38) % config.vocabSize), { shape: [T], dtype: 'int32' });
       const firstLoss = new Map<Method, number>();
-      for (const method of ['lora', 'full'] as const) {
+      for (const method of ['lora', 'lora-checkpointed', 'full'] as const) {
         prepare(model, method);
         const trainable = model.parameters().filter((p) => p.requiresGrad);
         const optimizer = new AdamW(trainable, { lr: 1e-4, weightDecay: method === 'lora' ? 0 : 0.1 });
@@ -96,11 +98,11 @@ export async function finetuneSuite(ctx: BenchContext): Promise<FinetuneMeasurem
         const resting = memory().numBytes;
         const timing = await time(step, ctx.quick, { minRuns: 2, minMs: 0, warmup: 0 });
         const diff = Math.abs(firstLoss.get(method)! - firstLoss.get('lora')!);
-        if (!(diff <= 1e-4 * Math.max(1, firstLoss.get('lora')!))) throw new Error(`finetune: the first full fine-tuning loss ${firstLoss.get(method)} differs from LoRA's ${firstLoss.get('lora')} on the same base`);
+        if (!(diff <= 1e-4 * Math.max(1, firstLoss.get('lora')!))) throw new Error(`finetune: the first ${LABELS[method]} loss ${firstLoss.get(method)} differs from LoRA's ${firstLoss.get('lora')} on the same base`);
         out.push({
           suite: 'finetune',
           case: `${ctx.quick ? 'tiny GPT' : 'GPT-2 small (124 M)'}, B 1 × T ${T}`,
-          system: `${qkvName(backend, threads)} ${method === 'lora' ? 'LoRA r8 c_attn' : 'full'}`,
+          system: `${qkvName(backend, threads)} ${LABELS[method]}`,
           ...timing,
           work: { amount: T, unit: 'tokens/s' },
           maxAbsDiff: diff,
@@ -110,7 +112,7 @@ export async function finetuneSuite(ctx: BenchContext): Promise<FinetuneMeasurem
           wasmMemoryMb: (wasmMemoryBytes() ?? NaN) / MB,
         });
         disposeState(optimizer);
-        if (method === 'lora') unloadLoRA(model, { merge: false }); // back to the untouched base for the full case
+        if (method !== 'full') unloadLoRA(model, { merge: false }); // back to the untouched base for the next case
         ctx.log(`finetune ${out.at(-1)!.system}: ${timing.medianMs.toFixed(0)} ms/step, peak tensors ${(peak.bytes / MB).toFixed(0)} MB`);
       }
       for (const t of [ids, targets, ...model.parameters()]) t.dispose();

@@ -25,6 +25,8 @@ seeded --eval-fraction of the lines is held out) and reports held-out perplexity
   --out <dir>            output folder (default runs/finetune); checkpoints and metrics.jsonl too
   --epochs <n>  --max-steps <n>  --batch-size <n> (16)  --lr <x> (LoRA 2e-3, full 3e-4)
   --warmup <n>           warmup steps before the cosine decay (default 20)
+  --gradient-checkpointing
+                         recompute each block's activations in backward (less memory, ~1/3 slower)
   --block-size <n>       training window (default: the model's context)
   --eval-fraction <x>    held-out share of the lines (default 0.1)
   --eval-limit <n>       score at most n held-out windows (default: all)
@@ -51,6 +53,7 @@ export interface FinetuneArgs {
   lr: number;
   warmup: number;
   blockSize?: number;
+  gradientCheckpointing: boolean;
   evalFraction: number;
   evalLimit?: number;
   evalEvery: number;
@@ -89,7 +92,7 @@ export function parseFinetune(argv: string[]): FinetuneArgs | 'help' {
       allowPositionals: false,
       options: {
         model: s, data: s, 'lora-rank': s, 'lora-alpha': s, 'lora-dropout': s, target: s, save: s, out: s, epochs: s, 'max-steps': s,
-        'batch-size': s, lr: s, warmup: s, 'block-size': s, 'eval-fraction': s, 'eval-limit': s, 'eval-every': s, 'checkpoint-every': s,
+        'batch-size': s, lr: s, warmup: s, 'block-size': s, 'gradient-checkpointing': { type: 'boolean' }, 'eval-fraction': s, 'eval-limit': s, 'eval-every': s, 'checkpoint-every': s,
         resume: s, 'keep-checkpoints': { type: 'boolean' }, 'time-limit': s, seed: s, backend: s, threads: s, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
@@ -122,6 +125,7 @@ export function parseFinetune(argv: string[]): FinetuneArgs | 'help' {
     lr: real('lr', v.lr, rank > 0 ? 2e-3 : 3e-4, (n) => n > 0, 'a positive number'),
     warmup: count('warmup', v.warmup, 20),
     blockSize: v['block-size'] === undefined ? undefined : count('block-size', v['block-size'], 0, 1),
+    gradientCheckpointing: v['gradient-checkpointing'] ?? false,
     evalFraction: real('eval-fraction', v['eval-fraction'], 0.1, (n) => n > 0 && n < 1, 'in (0, 1)'),
     evalLimit: v['eval-limit'] === undefined ? undefined : count('eval-limit', v['eval-limit'], 0, 1),
     evalEvery: count('eval-every', v['eval-every'], 0),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import '@qkv/wasm-kernels';
 import { getThreads, setThreads } from '@qkv/wasm-kernels';
 import { injectLoRA, unloadLoRA } from '@qkv/nn';
+import { GPT } from '@qkv/transformer';
 import { saveAdapter } from '@qkv/nn/node';
 import { getBackend, manualSeed, memory, setBackend } from '@qkv/tensor-core';
 import { UsageError } from '../errors.js';
@@ -46,6 +47,10 @@ export async function finetuneMain(argv: string[], log: (line: string) => void =
     ? `full fine-tuning: ${trainable.toLocaleString()} trainable parameters`
     : `LoRA r=${args.rank} alpha=${args.alpha} dropout=${args.dropout} on ${adapted.length} layers (${args.targets.join(', ')}): ${trainable.toLocaleString()} trainable of ${base.model.numParameters().toLocaleString()} parameters`);
 
+  if (args.gradientCheckpointing) {
+    if (!(base.model instanceof GPT)) throw new UsageError(`finetune: --gradient-checkpointing needs a GPT, got a ${base.model.constructor.name}`);
+    base.model.gradientCheckpointing = true;
+  }
   const run: RunOptions = { seed: args.seed, epochs: args.epochs, batchSize: args.batchSize, lr: args.lr, maxSteps: args.maxSteps, evalLimit: args.evalLimit, set: { warmup: String(args.warmup) } };
   const session = finetuneSession(base, data, run, blockSize, full);
   const result = await train(session, run, {
@@ -62,6 +67,7 @@ export async function finetuneMain(argv: string[], log: (line: string) => void =
     data: args.data,
     method: full ? 'full' : { lora: { r: args.rank, alpha: args.alpha, dropout: args.dropout, targets: args.targets, layers: adapted.length } },
     trainableParameters: trainable,
+    gradientCheckpointing: args.gradientCheckpointing,
     steps: result.progress.step,
     trainSeconds: Math.round(result.seconds * 10) / 10,
     heldOut: { tokens: after.tokens, perplexityBefore: before.perplexity, perplexityAfter: after.perplexity },

@@ -4,6 +4,7 @@ import type { LayerNorm } from '@qkv/nn';
 import { dims, fmtShape, ShapeError, ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { DecoderLayerForwardOptions, TransformerDecoderLayer } from './decoder-layer.js';
+import { checkpointLayer } from './checkpointing.js';
 import { decoderStepMasks } from './kv-cache.js';
 import { assertSequence } from './options.js';
 import type { DecoderLayerCache } from './kv-cache.js';
@@ -19,6 +20,8 @@ export class TransformerDecoder extends Module {
   readonly numLayers: number;
   layers: ModuleList<TransformerDecoderLayer>;
   norm: LayerNorm | null;
+  /** As `TransformerEncoder.gradientCheckpointing`: recompute each layer in backward (training only; default false). */
+  gradientCheckpointing = false;
 
   constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
@@ -31,7 +34,9 @@ export class TransformerDecoder extends Module {
   /** tgt [T, N, E], memory [S, N, E] (or batch-first) → [T, N, E]. */
   override forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
     let x = tgt;
-    for (const layer of this.layers) x = layer.forward(x, memory, options);
+    for (const layer of this.layers) {
+      x = this.gradientCheckpointing && this.training ? checkpointLayer(layer, (h, m) => layer.forward(h, m, options), x, memory) : layer.forward(x, memory, options);
+    }
     return this.norm ? this.norm.forward(x) : x;
   }
 

@@ -3,6 +3,7 @@ import { Module, ModuleList } from '@qkv/nn';
 import type { LayerNorm } from '@qkv/nn';
 import { ValueError } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
+import { checkpointLayer } from './checkpointing.js';
 import type { EncoderLayerForwardOptions, TransformerEncoderLayer } from './encoder-layer.js';
 
 /** Masks of `TransformerEncoder.forward` (PyTorch calls the attention mask `mask`). */
@@ -26,6 +27,11 @@ export class TransformerEncoder extends Module {
   readonly numLayers: number;
   layers: ModuleList<TransformerEncoderLayer>;
   norm: LayerNorm | null;
+  /**
+   * Recompute each layer's activations in backward instead of keeping them (training mode only;
+   * default false): less memory, one more forward pass per step, the same gradients.
+   */
+  gradientCheckpointing = false;
 
   constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options: { norm?: LayerNorm | null } = {}) {
     super();
@@ -38,7 +44,10 @@ export class TransformerEncoder extends Module {
   /** src [S, N, E] (or [N, S, E]) → same shape. */
   override forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
     let x = src;
-    for (const layer of this.layers) x = layer.forward(x, this.layerOptions(options));
+    const layerOptions = this.layerOptions(options);
+    for (const layer of this.layers) {
+      x = this.gradientCheckpointing && this.training ? checkpointLayer(layer, (h) => layer.forward(h, layerOptions), x) : layer.forward(x, layerOptions);
+    }
     return this.norm ? this.norm.forward(x) : x;
   }
 

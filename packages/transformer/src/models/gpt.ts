@@ -7,6 +7,7 @@ import type { Generator, Tensor } from '@qkv/tensor-core';
 import { greedyDecode } from '../decoding/greedy.js';
 import { sample } from '../decoding/sample.js';
 import type { DecodeStepper } from '../decoding/stepper.js';
+import { checkpointLayer } from '../layers/checkpointing.js';
 import { RotaryEmbedding } from '../positional/rotary.js';
 
 /** GPT hyper-parameters (nanoGPT's GPTConfig). */
@@ -182,6 +183,12 @@ export class GPT extends Module {
   readonly config: Required<Omit<GPTConfig, 'generator'>>;
   transformer: GPTBody;
   lmHead: Linear;
+  /**
+   * Recompute each block's activations in backward instead of keeping them (in training mode, for
+   * `forward` without a KV cache or attention weights; default false), as Hugging Face's
+   * `gradient_checkpointing_enable()`: less memory, one more forward per block, the same gradients.
+   */
+  gradientCheckpointing = false;
 
   constructor(config: GPTConfig) {
     super();
@@ -224,7 +231,13 @@ export class GPT extends Module {
     let x = drop.forward(wpe ? tok.add(wpe.forward(pos)) : tok);
     const next: KVCache = [];
     const attention: Tensor[] = [];
+    // checkpointing applies to training forwards that keep no cache and no weights
+    const recompute = this.gradientCheckpointing && this.training && cache.length === 0 && !needWeights;
     [...h].forEach((block, l) => {
+      if (recompute) {
+        x = checkpointLayer(block, (u) => block.forward(u, null, false).y, x);
+        return;
+      }
       const out = block.forward(x, cache[l] ?? null, needWeights);
       x = out.y;
       next.push(out.cache);
