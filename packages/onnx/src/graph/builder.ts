@@ -47,7 +47,13 @@ function valueInfo(v: OnnxValueInfo): ValueInfoProto {
   return { name: v.name, type: { tensorType: { elemType: ELEM[v.dtype], shape: { dim } } } };
 }
 
-/** Builds one ONNX graph; emitters call `op` and get back the names of the values it produces. */
+/**
+ * Builds one ONNX graph; emitters call `op` and get back the names of the values it produces.
+ * @example
+ * const g = new GraphBuilder('gemm', new Module());
+ * g.output(g.op('MatMul', [g.input('a', 'float32', ['m', 4]), g.input('b', 'float32', [4, 'n'])]), 'y', 'float32', ['m', 'n']);
+ * const bytes = encodeModel(g.build(17, 'a GEMM').model);
+ */
 export class GraphBuilder {
   private readonly nodes: NodeProto[] = [];
   private readonly initializer: TensorProto[] = [];

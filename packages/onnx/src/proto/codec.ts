@@ -51,7 +51,10 @@ const READ = {
 /** Most elements one initializer may claim (2³¹ − 1: no typed array is longer). */
 const MAX_ELEMENTS = 2 ** 31 - 1;
 
-/** Checks one TensorProto and copies its raw or typed data into a typed array. */
+/**
+ * Checks one TensorProto (dtype, dims, data length) and copies its raw or typed data into a typed array.
+ * @example readTensor(decodeModel(bytes).graph.initializer[0]!).shape // e.g. [V, E]
+ */
 export function readTensor(t: TensorProto): OnnxTensor {
   const op = 'readInitializers';
   const name = t.name ?? '';
