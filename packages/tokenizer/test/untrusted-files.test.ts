@@ -119,4 +119,12 @@ describe('bounded work and ids', () => {
   it('bad base64 in tiktoken ranks is a TokenizerError, not a DOMException', () => {
     expect(() => vocabAndMergesFromTiktoken('! 0 @@@\n')).toThrow(/vocabAndMergesFromTiktoken: expected base64 tokens on line 1/);
   });
+
+  it('bounds patterns, replacements and added tokens (found by the fuzz: a 200 kB String pattern was a raw SyntaxError, a 200 kB Replace content a hang)', () => {
+    const model = { type: 'WordPiece', unk_token: '[UNK]', vocab: { '[UNK]': 0 } };
+    const long = 'a'.repeat(200_000);
+    expect(() => fromTokenizerJson({ model, decoder: { type: 'Replace', pattern: { String: long }, content: ' ' } })).toThrow(/decoder\.pattern\.String: expected a pattern of at most 1000 characters, got "200000 characters"/);
+    expect(() => fromTokenizerJson({ model, normalizer: { type: 'Replace', pattern: { String: ' ' }, content: long } })).toThrow(/normalizer\.content: expected at most 1000 characters/);
+    expect(() => fromTokenizerJson({ model, added_tokens: [{ id: 1, content: long }] })).toThrow(/added_tokens\[0\]\.content: expected at most 10000 characters/);
+  });
 });

@@ -64,7 +64,12 @@ export class SpecialTokens {
     this.#ids = new Set(this.#byText.values());
     // Longest first, so `<|endoftext|>` wins over a special that is its prefix.
     const texts = [...this.#byText.keys()].sort((a, b) => b.length - a.length);
-    this.#pattern = texts.length === 0 ? undefined : new RegExp(texts.map(escapeRegExp).join('|'), 'gu');
+    try {
+      this.#pattern = texts.length === 0 ? undefined : new RegExp(texts.map(escapeRegExp).join('|'), 'gu');
+    } catch (error) {
+      // A regex of special tokens can be too large for the engine (a hostile file's megabyte token).
+      throw new TokenizerError(`SpecialTokens: expected special tokens that fit in one regex, got ${texts.length} totalling ${texts.join('').length} characters (${(error as Error).message})`);
+    }
   }
 
   /** Whether `id` is one of the special tokens. */

@@ -4,6 +4,7 @@
  * `normalized: true` ones (spelled as the normaliser spells them) in each normalised piece; the
  * leftmost, then longest, match wins; `single_word`, `lstrip` and `rstrip` as documented there.
  */
+import { TokenizerError } from '../core/errors.js';
 import type { JsonReader } from './json-reader.js';
 import { MAX_ENTRIES, MAX_ID } from './json-reader.js';
 import { NormalizedString } from './normalized-string.js';
@@ -26,6 +27,9 @@ export interface Piece {
   token?: { id: number; value: string };
 }
 
+/** The longest added token accepted (the matcher is one regex of all of them). */
+const MAX_ADDED_TOKEN = 10_000;
+
 // The Rust `regex` crate's Unicode \w and \s, as `tokenizers` uses them for these checks.
 const WORD_CHAR = /^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]$/u;
 const SPACE = /^\p{White_Space}$/u;
@@ -43,6 +47,7 @@ export function readAddedTokens(value: unknown, r: JsonReader, modelIds: Readonl
     const at = (key: string) => r.get(obj, key);
     const id = r.integer(at('id'), `${field}.id`, 0, MAX_ID);
     const content = r.string(at('content'), `${field}.content`, { nonEmpty: true });
+    if (content.length > MAX_ADDED_TOKEN) throw r.error(`${field}.content`, `at most ${MAX_ADDED_TOKEN} characters`, `${content.length} characters`);
     const first = seen.get(content);
     if (first !== undefined) throw r.error(`${field}.content`, `a token not already added (added_tokens[${first}])`, content);
     seen.set(content, i);
@@ -75,7 +80,11 @@ class Matcher {
     for (const [pattern, token] of entries) if (pattern !== '' && !this.#byText.has(pattern)) this.#byText.set(pattern, token);
     // Longest first, so at each position the alternation takes the longest token (leftmost-longest).
     const patterns = [...this.#byText.keys()].sort((a, b) => b.length - a.length);
-    this.#regex = patterns.length === 0 ? undefined : new RegExp(patterns.map(escape).join('|'), 'gu');
+    try {
+      this.#regex = patterns.length === 0 ? undefined : new RegExp(patterns.map(escape).join('|'), 'gu');
+    } catch (error) {
+      throw new TokenizerError(`fromTokenizerJson: tokenizer.json added_tokens: expected tokens that fit in one regex, got ${patterns.length} (${(error as Error).message})`, 'tokenizer.json', 'added_tokens');
+    }
   }
 
   /** Splits one piece: text around the matches, and the matches as tokens. */

@@ -5,7 +5,7 @@
 import type { JsonReader } from './json-reader.js';
 import type { NormalizedString} from './normalized-string.js';
 import { regexMatches } from './normalized-string.js';
-import { readPattern } from './patterns.js';
+import { MAX_TEXT, readPattern } from './patterns.js';
 import { normalizeForm } from './unicode-forms.js';
 
 /** Normalises a string in place. */
@@ -107,11 +107,13 @@ export function readNormalizer(value: unknown, r: JsonReader, field: string, dep
       r.onlyKeys(obj, field, ['type', 'pattern', 'content']);
       const regex = readPattern(at('pattern'), r, `${field}.pattern`);
       const content = r.string(at('content'), `${field}.content`);
+      if (content.length > MAX_TEXT) throw r.error(`${field}.content`, `at most ${MAX_TEXT} characters`, `${content.length} characters`);
       return (n) => n.replace(regexMatches(n.chars, regex), content);
     }
     case 'Prepend': {
       r.onlyKeys(obj, field, ['type', 'prepend']);
       const prefix = r.string(at('prepend'), `${field}.prepend`);
+      if (prefix.length > MAX_TEXT) throw r.error(`${field}.prepend`, `at most ${MAX_TEXT} characters`, `${prefix.length} characters`);
       return (n) => n.prepend(prefix);
     }
     case 'Sequence': {

@@ -2,6 +2,9 @@
 import type { JsonReader } from './json-reader.js';
 import { literalRegExp, onigToRegExp } from './onig-regex.js';
 
+/** The longest pattern, replacement or prepended text accepted (real files use a few characters). */
+export const MAX_TEXT = 1000;
+
 /**
  * Reads a pattern into a global regex. An empty String pattern matches nothing, as in `tokenizers`.
  * @example readPattern({ String: ' ' }, reader, 'pre_tokenizer.pattern')
@@ -13,6 +16,7 @@ export function readPattern(value: unknown, r: JsonReader, field: string): RegEx
     throw r.error(field, '{ "String": … } or { "Regex": … }', value);
   }
   const text = r.string(obj[keys[0]], `${field}.${keys[0]}`);
+  if (text.length > MAX_TEXT) throw r.error(`${field}.${keys[0]}`, `a pattern of at most ${MAX_TEXT} characters`, `${text.length} characters`);
   if (keys[0] === 'String') return text === '' ? /(?!)/gu : literalRegExp(text);
   return onigToRegExp(text, r.fn, `${r.file} ${field}.Regex`);
 }

@@ -26,7 +26,7 @@ import {
 import { bertTemplate } from '../pretrained/post-process.js';
 import type { JsonReader } from './json-reader.js';
 import { regexMatches } from './normalized-string.js';
-import { readPattern } from './patterns.js';
+import { MAX_TEXT, readPattern } from './patterns.js';
 import { readPrependScheme } from './pre-tokenizers.js';
 
 const MAX_TYPE_ID = 2 ** 32 - 1;
@@ -163,6 +163,7 @@ export function readDecoder(value: unknown, r: JsonReader, field: string, depth 
       r.onlyKeys(obj, field, ['type', 'pattern', 'content']);
       const regex = readPattern(at('pattern'), r, `${field}.pattern`);
       const content = r.string(at('content'), `${field}.content`);
+      if (content.length > MAX_TEXT) throw r.error(`${field}.content`, `at most ${MAX_TEXT} characters`, `${content.length} characters`);
       return (tokens) =>
         tokens.map((token) => {
           const chars = [...token];
