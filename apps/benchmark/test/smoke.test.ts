@@ -73,7 +73,7 @@ describe('torch peer', () => {
     const saved = process.env.QKV_PYTHON;
     process.env.QKV_PYTHON = '/bin/false';
     try {
-      expect(await startTorchPeer({ quick: true, threads: 1, backends: [], log: (l) => lines.push(l) })).toBeNull();
+      expect(await startTorchPeer({ quick: true, small: false, threads: 1, backends: [], log: (l) => lines.push(l) })).toBeNull();
     } finally {
       if (saved === undefined) delete process.env.QKV_PYTHON;
       else process.env.QKV_PYTHON = saved;
@@ -84,7 +84,7 @@ describe('torch peer', () => {
   });
 
   it.skipIf(!hasTorch())('passes arrays both ways and answers a GEMM with the hand-computed product', async () => {
-    const peer = (await startTorchPeer({ quick: true, threads: 1, backends: [], log: () => {} }))!;
+    const peer = (await startTorchPeer({ quick: true, small: false, threads: 1, backends: [], log: () => {} }))!;
     try {
       const a = Float32Array.from([1, 2, 3, 4, 5, 6]); // [2, 3]
       const b = Float32Array.from([1, 0, 0, 1, 1, 1]); // [3, 2]

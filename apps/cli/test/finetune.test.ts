@@ -114,7 +114,11 @@ describe('qkv finetune', () => {
     const tokenizer = BPETokenizer.train(lines, { vocabSize: 300 });
     const gpt = new GPT({ vocabSize: tokenizer.vocabSize, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16 });
     init.normal_(gpt.transformer.wte.weight, 0, 1);
-    await savePretrained(gpt, hub, { tokenizer });
+    await savePretrained(gpt, hub);
+    // the tokenizer as GPT-2's two files (savePretrained writes tokenizers that fromPretrained loaded)
+    const { vocab, merges } = tokenizer.toJSON();
+    writeFileSync(join(hub, 'vocab.json'), JSON.stringify(Object.fromEntries(vocab.map((t, i) => [t, i]))));
+    writeFileSync(join(hub, 'merges.txt'), `#version: 0.2\n${merges.map(([a, b]) => `${a} ${b}\n`).join('')}`);
     const hubArgs = ['--model', hub, '--data', data, '--batch-size', '8', '--lr', '1e-2', '--warmup', '2', '--quiet', '--lora-rank', '4', '--lora-dropout', '0', '--max-steps', '30'];
 
     const adapterOut = tempDir('ft-hub-adapter');

@@ -8,7 +8,7 @@
 // gets <unk>'s tiny probability — the script measures that the predictions barely move).
 // The "Look inside a model" page opens it offline; Python's transformers opens it as GPT2LMHeadModel.
 // Run from apps/demo after building the packages: node scripts/char-gpt-hub.mjs
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { load } from '@qkv/nn';
 import { fromPretrained, savePretrained } from '@qkv/pretrained/node';
 import { BPETokenizer, CharTokenizer, loadTokenizer } from '@qkv/tokenizer';
@@ -59,8 +59,13 @@ const want = chars.encode(sample, { addSpecialTokens: false });
 const got = tokenizer.encode(sample);
 if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`char-gpt-hub: byte-level ids ${got.slice(0, 12)}… differ from the char ids ${want.slice(0, 12)}…`);
 const out = new URL('../public/models/char-gpt-hub/', import.meta.url).pathname;
-await savePretrained(model, out, { tokenizer, config: { bos_token_id: 1, eos_token_id: 2, pad_token_id: 0 } });
+await savePretrained(model, out, { config: { bos_token_id: 1, eos_token_id: 2, pad_token_id: 0 } });
+// GPT-2's tokenizer files: the byte-level vocabulary and no merges
+writeFileSync(`${out}vocab.json`, JSON.stringify(vocab));
+writeFileSync(`${out}merges.txt`, '#version: 0.2\n');
 const back = await fromPretrained(out);
+const reread = back.tokenizer.encode(sample);
+if (JSON.stringify(reread) !== JSON.stringify(want)) throw new Error('char-gpt-hub: the saved folder\'s tokenizer gives other ids');
 const ids = tensor(Int32Array.from(want), { shape: [1, want.length], dtype: 'int32' });
 // log-probabilities of the real characters: the original model against the saved folder
 const logp = (m, n) => m.forward(ids).logSoftmax(-1).narrow(2, 0, n).dataSync();

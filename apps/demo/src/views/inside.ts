@@ -5,7 +5,7 @@ import { fromPretrained } from '@qkv/pretrained';
 import type { Pretrained, SourceInput } from '@qkv/pretrained';
 import { noGrad, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import type { Tokenizer } from '@qkv/tokenizer';
+import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import { BertForMaskedLM, BertForSequenceClassification, BertModel, GPT } from '@qkv/transformer';
 import { headGrid, tokenLines } from '@qkv/viz';
 import { t } from '../i18n.js';
@@ -27,8 +27,8 @@ interface Reading {
 }
 
 /** What each token stands for in `text` (byte-level symbols and ## pieces shown as their text). */
-function tokenLabels(tokenizer: Tokenizer, text: string, ids: number[]): string[] {
-  const enc = tokenizer.encodeWithOffsets(text);
+function tokenLabels(tokenizer: PretrainedTokenizer, text: string, ids: number[]): string[] {
+  const enc = tokenizer.encodeWithDetails(text, undefined, { addSpecialTokens: false });
   if (enc.ids.length !== ids.length) return ids.map((id) => tokenizer.idToToken(id) ?? String(id));
   let upTo = 0;
   return enc.tokens.map((token, i) => {
@@ -57,7 +57,7 @@ function encodeText(loaded: Pretrained, text: string): number[] {
 }
 
 /** Top-k of a probability row. */
-function topK(probs: Float32Array, tokenizer: Tokenizer, k = 5): { token: string; p: number }[] {
+function topK(probs: Float32Array, tokenizer: PretrainedTokenizer, k = 5): { token: string; p: number }[] {
   const order = Array.from(probs.keys()).sort((a, b) => probs[b]! - probs[a]!).slice(0, k);
   return order.map((id) => ({ token: tokenizer.decode([id]) || tokenizer.idToToken(id) || String(id), p: probs[id]! }));
 }
