@@ -52,6 +52,8 @@ export function scaledDotProductAttention<O extends SdpaOptions = SdpaOptions>(
   checkShapes(op, q, k, v);
   if (!(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${dropoutP}`);
   if (attnMask && isCausal) throw new ValueError(`${op}: give attnMask or isCausal, not both (PyTorch raises here too)`);
+  // checked here, so the fused and the unfused path refuse it alike
+  if (scale !== null && (typeof scale !== 'number' || !Number.isFinite(scale))) throw new ValueError(`${op}: scale must be a finite number or null (1/√E), got ${String(scale)}`);
   const [L, E] = lastTwo(q, op);
   const S = k.shape[k.ndim - 2]!;
   const scoreShape = [...broadcastShapes(op, q.shape.slice(0, -2), k.shape.slice(0, -2)), L, S];
@@ -86,7 +88,7 @@ export interface AttendOptions {
  * q [..., L, E] · k [..., S, E] · v [..., S, Ev] → output [..., L, Ev], weights [..., L, S] | null
  */
 export function attendFusedOrNot(q: Tensor, k: Tensor, v: Tensor, o: AttendOptions): { output: Tensor; weights: Tensor | null } {
-  if (!o.needWeights && canFuse(q, k, v, o.dropoutP)) return { output: fusedAttention(q, k, v, { mask: o.mask, causal: o.causal, scale: o.scale }), weights: null };
+  if (!o.needWeights && canFuse(q, k, v, o.dropoutP)) return { output: fusedAttention(q, k, v, { mask: o.mask, causal: o.causal, scale: o.scale, caller: 'scaledDotProductAttention' }), weights: null };
   const causal = o.causal ? toAdditiveMask(causalKeep(q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!)) : null; // [L, S]
   const mask = o.mask && causal ? o.mask.add(causal) : o.mask ?? causal;
   return attend(q, k, v, mask, o.scale, o.dropoutP, o.generator);

@@ -124,6 +124,13 @@ describe('scaledDotProductAttention: errors', () => {
   it('rejects an int32 mask', () => {
     expect(() => scaledDotProductAttention(q, k, v, { attnMask: zeros([3, 5], { dtype: 'int32' }) })).toThrow(/attnMask must be bool or float32, got int32/);
   });
+  it('refuses a NaN or infinite scale the same way on the fused and the weights path', () => {
+    for (const scale of [NaN, Infinity, -Infinity]) {
+      for (const returnWeights of [false, true]) {
+        expect(() => scaledDotProductAttention(q, k, v, { scale, returnWeights })).toThrow(`scaledDotProductAttention: scale must be a finite number or null (1/√E), got ${scale}`);
+      }
+    }
+  });
   it('rejects attnMask together with isCausal, as PyTorch', () => {
     expect(() => scaledDotProductAttention(q, k, v, { attnMask: zeros([3, 5]), isCausal: true })).toThrow(/not both/);
   });
