@@ -70,6 +70,8 @@ export async function startTorchPeer(ctx: BenchContext): Promise<TorchPeer | nul
   }
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // a python that exits at once (no torch) closes its stdin: the exit is reported below, not as EPIPE
+  child.stdin.on('error', () => {});
   let buffer = '';
   const waiting: ((line: string) => void)[] = [];
   child.stdout.on('data', (d: Buffer) => {
