@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCounts } from './fuzz/harness.js';
+import { formatCounts } from '@qkv/fuzz-harness';
 import { runFuzz } from './fuzz/readers.js';
 
 describe('fuzzing the parsers with mutated files (small size; `pnpm fuzz` runs 10,000 per parser)', () => {

@@ -1,7 +1,7 @@
 // `pnpm --filter @qkv/datasets fuzz`: 10,000 mutated files per reader (FUZZ_RUNS to change), 2 s per
 // case at most; prints the counts that the README records and fails on any crash or hang.
 import { expect, it } from 'vitest';
-import { formatCounts } from './harness.js';
+import { formatCounts } from '@qkv/fuzz-harness';
 import { runFuzz } from './readers.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 10_000);

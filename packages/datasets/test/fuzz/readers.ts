@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { DatasetError, parseBrownCategories, parseBrownFile, parseCmudict, parseMnistDigits, parseSpamRecord } from '../../src/index.js';
 import type { MessagePart } from '../../src/index.js';
-import { fuzzReader } from './harness.js';
-import type { FuzzCounts } from './harness.js';
+import { fuzzReader } from '@qkv/fuzz-harness';
+import type { FuzzCounts } from '@qkv/fuzz-harness';
 import { jsonMutants, nastyValue, textMutants } from './mutations.js';
 import type { Mutant } from './mutations.js';
 

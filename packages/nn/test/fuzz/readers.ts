@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { Generator, randn, tensor, tidy, zeros } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { AdamW, LayerNorm, Linear, LRScheduler, Module, SafetensorsError, cosineWithWarmup, load, loadCheckpoint, mseLoss, save, saveCheckpoint, weightDecayGroups } from '../../src/index.js';
-import { fuzzReader } from './harness.js';
-import type { FuzzCounts } from './harness.js';
+import { fuzzReader } from '@qkv/fuzz-harness';
+import type { FuzzCounts } from '@qkv/fuzz-harness';
 import { mutants } from './mutations.js';
 import type { Mutant } from './mutations.js';
 
