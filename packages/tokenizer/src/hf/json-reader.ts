@@ -75,6 +75,18 @@ export class JsonReader {
     return value;
   }
 
+  /**
+   * One pipeline component (normalizer, pre-tokenizer, post-processor, decoder): null or absent is
+   * none (undefined); otherwise an object with a `type` tag, inside at most 16 nested `Sequence`s.
+   * `at(key)` reads an own property of it.
+   */
+  component(value: unknown, field: string, depth: number): { obj: Record<string, unknown>; type: string; at: (key: string) => unknown } | undefined {
+    if (value === null || value === undefined) return undefined;
+    if (depth > 16) throw this.error(field, 'Sequence nesting at most 16 deep', value);
+    const obj = this.object(value, field);
+    return { obj, type: this.type(obj, field), at: (key) => this.get(obj, key) };
+  }
+
   /** The `type` tag of a component object. */
   type(obj: Record<string, unknown>, field: string): string {
     return this.string(this.get(obj, 'type'), `${field}.type`, { nonEmpty: true });

@@ -16,7 +16,11 @@ const WHITE_SPACE = /^\p{White_Space}$/u;
 const NONSPACING_MARK = /^\p{Mn}$/u;
 const MARK = /^\p{M}$/u;
 
-/** BERT's Chinese-character blocks exactly as `tokenizers`' BertNormalizer lists them. */
+/**
+ * BERT's Chinese-character blocks exactly as `tokenizers`' BertNormalizer lists them: its fifth
+ * extension block starts at 0x2B920, where Python's BasicTokenizer (our `isCjkIdeograph`) has
+ * 0x2B820. Two functions on purpose, so each pipeline matches its own reference id for id.
+ */
 export function isChineseChar(cp: number): boolean {
   return (
     (cp >= 0x4e00 && cp <= 0x9fff) ||
@@ -69,11 +73,9 @@ export function bertNormalizer(cleanTextOn: boolean, chinese: boolean, stripAcce
  * @example readNormalizer({ type: 'Lowercase' }, reader, 'normalizer')
  */
 export function readNormalizer(value: unknown, r: JsonReader, field: string, depth = 0): Normalizer | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (depth > 16) throw r.error(field, 'Sequence nesting at most 16 deep', value);
-  const obj = r.object(value, field);
-  const type = r.type(obj, field);
-  const at = (key: string) => r.get(obj, key);
+  const c = r.component(value, field, depth);
+  if (c === undefined) return undefined;
+  const { obj, type, at } = c;
   switch (type) {
     case 'BertNormalizer': {
       r.onlyKeys(obj, field, ['type', 'clean_text', 'handle_chinese_chars', 'strip_accents', 'lowercase']);

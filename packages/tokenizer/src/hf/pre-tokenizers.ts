@@ -97,11 +97,9 @@ export function readPrependScheme(obj: Record<string, unknown>, r: JsonReader, f
  * @example readPreTokenizer({ type: 'Whitespace' }, reader, 'pre_tokenizer')
  */
 export function readPreTokenizer(value: unknown, r: JsonReader, field: string, depth = 0): PreTokenizer | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (depth > 16) throw r.error(field, 'Sequence nesting at most 16 deep', value);
-  const obj = r.object(value, field);
-  const type = r.type(obj, field);
-  const at = (key: string) => r.get(obj, key);
+  const c = r.component(value, field, depth);
+  if (c === undefined) return undefined;
+  const { obj, type, at } = c;
   switch (type) {
     case 'ByteLevel':
       r.onlyKeys(obj, field, ['type', 'add_prefix_space', 'trim_offsets', 'use_regex']);

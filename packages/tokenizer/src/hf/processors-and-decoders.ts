@@ -101,11 +101,9 @@ function readTemplateProcessing(obj: Record<string, unknown>, r: JsonReader, fie
  * @example readPostProcessor({ type: 'BertProcessing', sep: ['[SEP]', 102], cls: ['[CLS]', 101] }, reader, 'post_processor', 30522)
  */
 export function readPostProcessor(value: unknown, r: JsonReader, field: string, vocabSize: number, depth = 0): PostProcessor | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (depth > 16) throw r.error(field, 'Sequence nesting at most 16 deep', value);
-  const obj = r.object(value, field);
-  const type = r.type(obj, field);
-  const at = (key: string) => r.get(obj, key);
+  const c = r.component(value, field, depth);
+  if (c === undefined) return undefined;
+  const { obj, type, at } = c;
   switch (type) {
     case 'TemplateProcessing':
       return readTemplateProcessing(obj, r, field, vocabSize);
@@ -141,11 +139,9 @@ export function readPostProcessor(value: unknown, r: JsonReader, field: string, 
  * @example readDecoder({ type: 'WordPiece', prefix: '##', cleanup: true }, reader, 'decoder')
  */
 export function readDecoder(value: unknown, r: JsonReader, field: string, depth = 0): Decoder | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (depth > 16) throw r.error(field, 'Sequence nesting at most 16 deep', value);
-  const obj = r.object(value, field);
-  const type = r.type(obj, field);
-  const at = (key: string) => r.get(obj, key);
+  const c = r.component(value, field, depth);
+  if (c === undefined) return undefined;
+  const { obj, type, at } = c;
   switch (type) {
     case 'ByteLevel':
       r.onlyKeys(obj, field, ['type', 'add_prefix_space', 'trim_offsets', 'use_regex']);
