@@ -12,6 +12,9 @@ import { InputError, UsageError, formatError, wantsStack } from './errors.js';
 import { checkWeightsFile, readManifest } from './preflight.js';
 import { exportOnnxCommand } from './export-onnx.js';
 import { finetuneMain } from './finetune/command.js';
+import { convertCommand } from './hub/convert.js';
+import { generateCommand } from './hub/generate.js';
+import { inspectCommand } from './hub/inspect.js';
 import { recipes } from './recipes/index.js';
 import { averageWeights, loadWeights } from './train/checkpoint.js';
 import { formatMetrics, train } from './train/loop.js';
@@ -19,6 +22,9 @@ import { formatMetrics, train } from './train/loop.js';
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'finetune') return finetuneMain(argv.slice(1));
   if (argv[0] === 'export-onnx') return exportOnnxCommand(argv.slice(1));
+  if (argv[0] === 'generate') return generateCommand(argv.slice(1));
+  if (argv[0] === 'inspect') return inspectCommand(argv.slice(1));
+  if (argv[0] === 'convert') return convertCommand(argv.slice(1));
   const args = parse(argv);
   if (args.command === 'help') {
     console.log(args.topic === undefined ? USAGE : commandHelp(args.topic));
