@@ -43,18 +43,28 @@ export function byteLevelVocabulary(chars: CharTokenizer): { vocab: Map<string, 
 }
 
 /**
- * The char vocabulary inside a byte-level one that `byteLevelVocabulary` wrote: `tokens` by id
- * (vocab.json, ids 0…V−1), `merges` the merge lines of merges.txt (there must be none), and
- * `sameAsUnk(id)` whether embedding row `id` equals <unk>'s bit for bit. The char vocabulary is
- * every id before the tail of appended bytes: the longest run at the end that are bytes in
- * increasing order with rows equal to <unk>'s (vocab.json's keys are unique, so none occurs before it).
+ * The byte each vocab.json token (by id) stands for, or undefined for a `<special>` token; refuses a
+ * tokenizer that is not character-level: merges (`merges` lines of merges.txt), or a longer token.
+ * @example byteTokens(['<pad>', 'a', 'Ġ'], 0) // [undefined, 97, 32]
  */
-export function charVocabulary(tokens: readonly string[], merges: number, sameAsUnk: (id: number) => boolean): { vocab: string[]; specialTokens: SpecialTokensConfig } {
+export function byteTokens(tokens: readonly string[], merges: number): (number | undefined)[] {
   if (merges > 0) throw new UsageError(`convert: merges.txt has ${merges} merges, so the tokenizer is subword BPE, not characters; qkv's char-gpt reads character-level GPTs only (--format hub re-saves the Hub folder instead)`);
-  const bytes = tokens.map((t) => (isSpecialSpelling(t) ? undefined : UNICODE_TO_BYTE.get(t)));
-  tokens.forEach((t, id) => {
-    if (!isSpecialSpelling(t) && bytes[id] === undefined) throw new UsageError(`convert: vocab.json token ${id} ${JSON.stringify(t.slice(0, 20))} is neither one byte nor a <special> token, so the vocabulary is not character-level`);
+  return tokens.map((t, id) => {
+    if (isSpecialSpelling(t)) return undefined;
+    const b = UNICODE_TO_BYTE.get(t);
+    if (b === undefined) throw new UsageError(`convert: vocab.json token ${id} ${JSON.stringify(t.slice(0, 20))} is neither one byte nor a <special> token, so the vocabulary is not character-level`);
+    return b;
   });
+}
+
+/**
+ * The char vocabulary inside a byte-level one that `byteLevelVocabulary` wrote: `tokens` by id
+ * (vocab.json, ids 0…V−1), `bytes` from `byteTokens`, and `sameAsUnk(id)` whether embedding row
+ * `id` equals <unk>'s bit for bit. The char vocabulary is every id before the tail of appended
+ * bytes: the longest run at the end that are bytes in increasing order with rows equal to <unk>'s
+ * (vocab.json's keys are unique, so none of them occurs before it).
+ */
+export function charVocabulary(tokens: readonly string[], bytes: readonly (number | undefined)[], sameAsUnk: (id: number) => boolean): { vocab: string[]; specialTokens: SpecialTokensConfig } {
   const unk = tokens.indexOf('<unk>');
   let n = tokens.length;
   if (unk >= 0) {

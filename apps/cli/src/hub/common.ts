@@ -58,6 +58,8 @@ export interface FolderKind {
   architecture: string;
   /** Files of the folder (for messages about what is missing). */
   has(file: string): boolean;
+  /** A positive integer field of config.json (undefined when absent or not one): ranges are checked before loading. */
+  int(field: string): number | undefined;
 }
 
 /** Checks that `--model DIR` is a Hub-layout folder and reads its model_type and architecture. */
@@ -79,7 +81,11 @@ export function hubFolder(command: string, flag: string, dir: string | undefined
   const modelType = fields.get('model_type');
   const architectures = fields.get('architectures');
   const first = Array.isArray(architectures) && typeof architectures[0] === 'string' ? architectures[0] : '';
-  return { dir, modelType: typeof modelType === 'string' ? modelType : '', architecture: first, has };
+  const int = (field: string) => {
+    const value = fields.get(field);
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  return { dir, modelType: typeof modelType === 'string' ? modelType : '', architecture: first, has, int };
 }
 
 /**

@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { load, save } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
-import { pretrainedFiles } from '@qkv/pretrained';
+import { savePretrained } from '@qkv/pretrained/node';
+import type { SavePretrainedOptions } from '@qkv/pretrained';
 import { cat, noGrad, tensor } from '@qkv/tensor-core';
 import { CharTokenizer } from '@qkv/tokenizer';
 import { GPT } from '@qkv/transformer';
@@ -15,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { readManifest } from '../preflight.js';
 import { shippedModel, shippedModelNames } from '../shipped.js';
 import { loadWeights } from '../train/checkpoint.js';
-import { byteLevelVocabulary, charVocabulary } from './char-vocab.js';
+import { byteLevelVocabulary, byteTokens, charVocabulary } from './char-vocab.js';
 import { hubFolder, loadFolder, parseFlags, useBackend } from './common.js';
 
 /** The usage text of `qkv convert`. */
@@ -79,12 +80,22 @@ function checkTarget(to: string, force: boolean): void {
   if (held.length > 0 && !force) throw new UsageError(`convert: --to ${to} already holds ${held.join(', ')}; add --force to overwrite`);
 }
 
+/**
+ * The Hub files of `model`, by name. Through @qkv/pretrained/node's savePretrained (into a Map), the
+ * entry whose fromPretrained loaded the model: it knows the loaded config.json and tokenizer files.
+ */
+async function hubFiles(model: Module, options: SavePretrainedOptions): Promise<Map<string, Uint8Array | string>> {
+  const files = new Map<string, Uint8Array | string>();
+  await savePretrained(model, { description: 'memory', write: async (name, bytes) => void files.set(name, bytes) }, options);
+  return files;
+}
+
 /** A file set's model.safetensors re-encoded with F16 floats (and config.json saying so). */
-function asF16(files: Map<string, Uint8Array>): void {
-  const { tensors, metadata } = load(files.get('model.safetensors')!);
+function asF16(files: Map<string, Uint8Array | string>): void {
+  const { tensors, metadata } = load(files.get('model.safetensors') as Uint8Array);
   files.set('model.safetensors', save(tensors, { floatDType: 'F16', metadata }));
   for (const t of Object.values(tensors)) t.dispose();
-  const config = JSON.parse(new TextDecoder().decode(files.get('config.json'))) as Record<string, unknown>;
+  const config = JSON.parse(new TextDecoder().decode(files.get('config.json') as Uint8Array)) as Record<string, unknown>;
   files.set('config.json', new TextEncoder().encode(`${JSON.stringify({ ...config, torch_dtype: 'float16' }, null, 2)}\n`));
 }
 
@@ -133,8 +144,8 @@ async function qkvToHub(source: QkvSource, to: string, f16: boolean): Promise<vo
   const wide = added > 0 ? cat([wte, wte.select(0, unk!).unsqueeze(0).expand([added, config.nEmbd])], 0) : wte;
   model.loadStateDict({ ...weights, 'transformer.wte.weight': wide, 'lm_head.weight': wide }, { strict: true });
   const { sos, eos, pad } = chars.specialTokens;
-  const files: Map<string, Uint8Array | string> = pretrainedFiles(model, { config: { bos_token_id: sos, eos_token_id: eos, pad_token_id: pad } });
-  if (f16) asF16(files as Map<string, Uint8Array>);
+  const files = await hubFiles(model, { config: { bos_token_id: sos, eos_token_id: eos, pad_token_id: pad } });
+  if (f16) asF16(files);
   files.set('vocab.json', JSON.stringify(Object.fromEntries(vocab)));
   files.set('merges.txt', '#version: 0.2\n');
   const written = await writeFiles(to, files);
@@ -167,6 +178,7 @@ async function hubToQkv(dir: string, to: string, f16: boolean, quiet: boolean, c
     tokens[id] = token;
   }
   const merges = (await read('merges.txt')).split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).length;
+  const tokenBytes = byteTokens(tokens, merges); // refuses subword vocabularies before any weight is read
 
   const { model } = await loadFolder(dir, { tokenizer: false, quiet });
   if (!(model instanceof GPT)) throw new UsageError(`convert: ${dir} built a ${model.constructor.name}, not a GPT`);
@@ -182,7 +194,7 @@ async function hubToQkv(dir: string, to: string, f16: boolean, quiet: boolean, c
     for (let e = 0; e < E; e++) if (!Object.is(rows[id * E + e], rows[unk * E + e])) return false;
     return true;
   };
-  const { vocab, specialTokens } = charVocabulary(tokens, merges, sameAsUnk);
+  const { vocab, specialTokens } = charVocabulary(tokens, tokenBytes, sameAsUnk);
   const chars = CharTokenizer.load({ type: 'char', version: 1, vocab, specialTokens } as never);
   const n = vocab.length;
   const config = { vocabSize: n, blockSize: g.blockSize, nLayer: g.nLayer, nHead: g.nHead, nEmbd: E, dropout: 0 };
@@ -215,8 +227,8 @@ async function hubToQkv(dir: string, to: string, f16: boolean, quiet: boolean, c
 async function hubToHub(dir: string, to: string, f16: boolean, quiet: boolean): Promise<void> {
   const folder = hubFolder('convert', '--from', dir);
   const { model, tokenizer, architecture } = await loadFolder(dir, { quiet });
-  const files: Map<string, Uint8Array | string> = pretrainedFiles(model, { tokenizer });
-  if (f16) asF16(files as Map<string, Uint8Array>);
+  const files = await hubFiles(model, { tokenizer });
+  if (f16) asF16(files);
   const written = await writeFiles(to, files);
   if (folder.has('preprocessor_config.json')) await copyFile(join(dir, 'preprocessor_config.json'), join(to, 'preprocessor_config.json'));
   console.log(`wrote ${to}: ${written}${folder.has('preprocessor_config.json') ? ', preprocessor_config.json (copied)' : ''}`);

@@ -118,14 +118,15 @@ export async function generateCommand(argv: string[], write: (s: string) => void
   const sampling = { temperature: numberFlag('generate', 'temperature', v.temperature, (n) => n > 0, 'a number > 0'), topK: intFlag('generate', 'top-k', v['top-k'], 50, 0), topP: numberFlag('generate', 'top-p', v['top-p'], (n) => n > 0 && n <= 1, 'in (0, 1]') };
   if (v.greedy && (v.temperature !== undefined || v['top-k'] !== undefined || v['top-p'] !== undefined)) throw new UsageError('generate: --greedy takes no --temperature, --top-k or --top-p');
   const seed = intFlag('generate', 'seed', v.seed, 0, 0);
+  const givenIds = v.ids !== undefined ? parseIds(v.ids, folder.int('vocab_size') ?? Number.MAX_SAFE_INTEGER) : null; // before loading
   const backend = await useBackend('generate', v.backend, v.threads);
 
   const { model, tokenizer, config } = await loadFolder(folder.dir, { tokenizer: v.prompt !== undefined && hasTokenizer(folder), quiet: v.quiet });
   if (!(model instanceof GPT)) throw new UsageError(`generate: ${folder.dir} built a ${model.constructor.name}, not a GPT`);
   const { blockSize, vocabSize } = model.config;
-  let ids = v.ids !== undefined ? parseIds(v.ids, vocabSize) : tokenizer!.encode(v.prompt!);
+  let ids = givenIds ?? tokenizer!.encode(v.prompt!);
   if (ids.length === 0) throw new UsageError(`generate: --prompt '${v.prompt}' encodes to no tokens`);
-  if (ids.some((id) => id >= vocabSize)) throw new UsageError(`generate: the tokenizer gives ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
+  if (ids.some((id) => id >= vocabSize)) throw new UsageError(`generate: ${givenIds ? '--ids has' : 'the tokenizer gives'} ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
   if (ids.length > blockSize) {
     if (!v.quiet) process.stderr.write(`the prompt has ${ids.length} tokens, more than the model's context of ${blockSize}: keeping its last ${blockSize}\n`);
     ids = ids.slice(-blockSize);

@@ -140,6 +140,11 @@ export async function inspectCommand(argv: string[], write: (s: string) => void 
   if (!vision && v.text !== undefined && !hasTokenizer(folder)) throw new UsageError(`inspect: --model ${folder.dir} has no tokenizer (${tokenizerFilesOf(folder.modelType)}), so --text cannot be encoded; give token ids with --ids a,b,c`);
   if ((v.layer === undefined) !== (v.head === undefined)) throw new UsageError('inspect: give --layer and --head together (or neither, for the summary of all heads)');
   const k = intFlag('inspect', 'top', v.top, 5, 1, 1000);
+  // ranges from config.json, so that a wrong --layer, --head or --ids is reported before loading
+  const gpt2 = folder.modelType === 'gpt2';
+  const declared = { layers: folder.int(gpt2 ? 'n_layer' : 'num_hidden_layers') ?? Number.MAX_SAFE_INTEGER, heads: folder.int(gpt2 ? 'n_head' : 'num_attention_heads') ?? Number.MAX_SAFE_INTEGER };
+  const chosen = v.layer === undefined ? null : { layer: intFlag('inspect', 'layer', v.layer, 1, 1, declared.layers), head: intFlag('inspect', 'head', v.head, 1, 1, declared.heads) };
+  const givenIds = v.ids === undefined ? null : parseIds(v.ids, folder.int('vocab_size') ?? Number.MAX_SAFE_INTEGER);
   const image = vision ? readImage(v.image!) : null;
   await useBackend('inspect', v.backend, v.threads);
   const { model, tokenizer, imageProcessor, labels: classLabels } = await loadFolder(folder.dir, { tokenizer: !vision && v.text !== undefined, quiet: v.quiet });
@@ -147,7 +152,7 @@ export async function inspectCommand(argv: string[], write: (s: string) => void 
   const [L, H] = model instanceof GPT ? [model.config.nLayer, model.config.nHead]
     : model instanceof VisionTransformer ? [model.config.depth ?? 4, model.config.nhead ?? 4]
       : [bertOf(model).config.numHiddenLayers, bertOf(model).config.numAttentionHeads];
-  const chosen = v.layer === undefined ? null : { layer: intFlag('inspect', 'layer', v.layer, 1, 1, L), head: intFlag('inspect', 'head', v.head, 1, 1, H) };
+  if (chosen && (chosen.layer > L || chosen.head > H)) throw new UsageError(`inspect: the model has ${L} layers × ${H} heads; --layer ${chosen.layer} --head ${chosen.head} is outside them`);
 
   const found = noGrad((): Inspected => {
     if (model instanceof VisionTransformer) {
@@ -159,7 +164,8 @@ export async function inspectCommand(argv: string[], write: (s: string) => void 
       return { attentions: attention, labels, summaryQuery: 0, predictions };
     }
     const [vocabSize, limit] = model instanceof GPT ? [model.config.vocabSize, model.config.blockSize] : [bertOf(model).config.vocabSize, bertOf(model).config.maxPositionEmbeddings];
-    const ids = v.ids !== undefined ? parseIds(v.ids, vocabSize) : tokenizer!.encode(v.text!);
+    const ids = givenIds ?? tokenizer!.encode(v.text!);
+    if (ids.some((id) => id >= vocabSize)) throw new UsageError(`inspect: --ids has ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
     if (ids.length === 0) throw new UsageError('inspect: the input encodes to no tokens');
     if (ids.length > limit) throw new UsageError(`inspect: the input has ${ids.length} tokens, more than the model's ${limit} positions`);
     return inspectText(model, tokenizer, ids, k, classLabels);
