@@ -117,6 +117,7 @@ describe('qkv generate', () => {
     const bert = await qkv('generate', '--model', fixture('bert-mlm'), '--prompt', 'the cat');
     expect(bert.code).toBe(2);
     expect(bert.stderr.split('\n')[0]).toMatch(/^qkv: generate: .* holds a BERT \(BertForMaskedLM\), an encoder; generate needs a causal language model .* qkv inspect/);
+    expect(bert.stderr).toMatch(/\n\nusage: qkv generate --model DIR --prompt TEXT/); // the command's own usage after the line
     const bare = tempDir('no-tokenizer');
     for (const f of ['config.json', 'model.safetensors']) copyFileSync(join(fixture('gpt2'), f), join(bare, f));
     const noTok = await qkv('generate', '--model', bare, '--prompt', 'hello');
