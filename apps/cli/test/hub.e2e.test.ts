@@ -207,6 +207,9 @@ describe('qkv inspect', () => {
     expect(head.stderr.split('\n')[0]).toBe("qkv: inspect: --head must be an integer from 1 to 4, got '0'");
     const alone = await qkv('inspect', '--model', fixture('gpt2'), ...ids, '--layer', '1');
     expect(alone.stderr.split('\n')[0]).toMatch(/give --layer and --head together/);
+    const long = await qkv('inspect', '--model', fixture('bert-mlm'), '--text', 'the '.repeat(40), '--quiet');
+    expect(long.code).toBe(1); // input the model cannot take: one line, no usage
+    expect(long.stderr).toBe("qkv: inspect: the input has 42 tokens, more than the model's 32 positions\n");
     const vit = await qkv('inspect', '--model', fixture('vit-base'), '--text', 'x');
     expect(vit.code).toBe(2);
     expect(vit.stderr.split('\n')[0]).toMatch(/is a ViT; give --image FILE/);

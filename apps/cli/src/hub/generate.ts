@@ -5,7 +5,7 @@ import type { Tensor } from '@qkv/tensor-core';
 import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import { GPT, greedyDecode, sample } from '@qkv/transformer';
 import type { DecodeStepper, KVCache } from '@qkv/transformer';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { hasTokenizer, hubFolder, intFlag, loadFolder, numberFlag, parseFlags, tokenizerFilesOf, useBackend } from './common.js';
 
 /** The usage text of `qkv generate`. */
@@ -107,7 +107,8 @@ export async function generateCommand(argv: string[], write: (s: string) => void
   const folder = hubFolder('generate', '--model', v.model);
   if (folder.modelType !== 'gpt2') {
     const what = folder.modelType === 'bert' ? `a BERT (${folder.architecture || 'BertModel'}), an encoder` : folder.modelType === 'vit' ? 'a ViT, an image model' : `model_type '${folder.modelType}'`;
-    throw new UsageError(`generate: --model ${folder.dir} holds ${what}; generate needs a causal language model (GPT-2 family). To look inside it: qkv inspect --model ${folder.dir} --text …`);
+    const look = folder.modelType === 'vit' ? '--image FILE' : folder.architecture === 'BertForMaskedLM' ? '--text "… [MASK] …" (it prints the fills)' : '--text …';
+    throw new UsageError(`generate: --model ${folder.dir} holds ${what}; generate needs a causal language model (GPT-2 family). To look inside it: qkv inspect --model ${folder.dir} ${look}`);
   }
   if ((v.prompt === undefined) === (v.ids === undefined)) throw new UsageError('generate: give --prompt TEXT or --ids a,b,c (one of them)');
   if (v.prompt !== undefined && !hasTokenizer(folder)) {
@@ -125,7 +126,7 @@ export async function generateCommand(argv: string[], write: (s: string) => void
   if (!(model instanceof GPT)) throw new UsageError(`generate: ${folder.dir} built a ${model.constructor.name}, not a GPT`);
   const { blockSize, vocabSize } = model.config;
   let ids = givenIds ?? tokenizer!.encode(v.prompt!);
-  if (ids.length === 0) throw new UsageError(`generate: --prompt '${v.prompt}' encodes to no tokens`);
+  if (ids.length === 0) throw new InputError(`generate: --prompt '${v.prompt}' encodes to no tokens`);
   if (ids.some((id) => id >= vocabSize)) throw new UsageError(`generate: ${givenIds ? '--ids has' : 'the tokenizer gives'} ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
   if (ids.length > blockSize) {
     if (!v.quiet) process.stderr.write(`the prompt has ${ids.length} tokens, more than the model's context of ${blockSize}: keeping its last ${blockSize}\n`);

@@ -6,7 +6,7 @@ import type { Tensor } from '@qkv/tensor-core';
 import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import { BertForMaskedLM, BertForSequenceClassification, BertModel, GPT, VisionTransformer } from '@qkv/transformer';
 import { terminalHeatmap } from '@qkv/viz';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { readImage } from '../image/read-image.js';
 import { colorMode, hasTokenizer, hubFolder, intFlag, loadFolder, parseFlags, softmaxRow, tokenizerFilesOf, tokenLabel, topK, useBackend } from './common.js';
 
@@ -19,7 +19,8 @@ its tokenizer or preprocessor_config.json) once, with every layer's attention pr
 
   --model DIR       the folder
   --text TEXT       GPT-2 / BERT input, encoded with the folder's tokenizer (BERT adds [CLS] … [SEP];
-                    write [MASK] where a masked LM should fill in)
+                    write [MASK] where a masked LM should fill in); an input longer than the
+                    model's positions (n_positions, max_position_embeddings) is refused
   --ids a,b,c       token ids instead of --text (for folders without a tokenizer)
   --image FILE      ViT input: a PGM (grey) or PPM (RGB) image, resized and normalised as
                     preprocessor_config.json says
@@ -166,8 +167,8 @@ export async function inspectCommand(argv: string[], write: (s: string) => void 
     const [vocabSize, limit] = model instanceof GPT ? [model.config.vocabSize, model.config.blockSize] : [bertOf(model).config.vocabSize, bertOf(model).config.maxPositionEmbeddings];
     const ids = givenIds ?? tokenizer!.encode(v.text!);
     if (ids.some((id) => id >= vocabSize)) throw new UsageError(`inspect: --ids has ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
-    if (ids.length === 0) throw new UsageError('inspect: the input encodes to no tokens');
-    if (ids.length > limit) throw new UsageError(`inspect: the input has ${ids.length} tokens, more than the model's ${limit} positions`);
+    if (ids.length === 0) throw new InputError('inspect: the input encodes to no tokens');
+    if (ids.length > limit) throw new InputError(`inspect: the input has ${ids.length} tokens, more than the model's ${limit} positions`);
     return inspectText(model, tokenizer, ids, k, classLabels);
   });
 
