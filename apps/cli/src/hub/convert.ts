@@ -245,7 +245,10 @@ async function hubToHub(dir: string, to: string, f16: boolean, quiet: boolean): 
   if (differing > 0 && !f16) throw new Error(`convert: ${differing} tensors of ${to} differ from ${dir} (a bug)`);
 }
 
-/** Runs `qkv convert …`; returns the exit code. */
+/**
+ * Runs `qkv convert …` (the flags after the command name); returns the exit code.
+ * @example await convertCommand(['--from', 'char-gpt', '--to', 'out/char-gpt-hub'])
+ */
 export async function convertCommand(argv: string[]): Promise<number> {
   const s = { type: 'string' } as const;
   const v = parseFlags('convert', argv, { from: s, to: s, format: s, f16: { type: 'boolean' }, force: { type: 'boolean' } });

@@ -40,6 +40,7 @@ any of the three).`;
  * A stepper over `gpt` that runs on the KV cache while the sequence fits the context, and past it
  * feeds the last `blockSize` tokens without a cache (nanoGPT's crop). `onFed` sees every token fed
  * after the prompt (each one just chosen). N rows · t tokens · V vocabulary.
+ * @example greedyDecode(slidingStepper(gpt, (ids) => console.log(ids)), { prompt, maxNewTokens: 100 }) // [1, T0 + 100]
  */
 export function slidingStepper(gpt: GPT, onFed: (ids: number[]) => void): DecodeStepper<{ cache: KVCache; prefix: Tensor | null }> {
   const blockSize = gpt.config.blockSize;
@@ -61,13 +62,16 @@ export function slidingStepper(gpt: GPT, onFed: (ids: number[]) => void): Decode
   };
 }
 
-/** Writes the text of the ids generated so far, holding back a trailing piece of a UTF-8 character. */
+/**
+ * Writes the text of the ids generated so far (special tokens left out), holding back a trailing
+ * piece of a UTF-8 character; without a tokenizer, the ids.
+ */
 function streamer(tokenizer: PretrainedTokenizer | null, write: (s: string) => void) {
   const ids: number[] = [];
   let printed = '';
   const flush = (final: boolean) => {
     if (!tokenizer) return;
-    const text = tokenizer.decode(ids);
+    const text = tokenizer.decode(ids, { skipSpecialTokens: true }); // no <|endoftext|> in the text, as transformers' pipeline
     const stable = final || !text.endsWith('\uFFFD') ? text : text.replace(/\uFFFD+$/, '');
     if (stable.startsWith(printed)) {
       write(stable.slice(printed.length));
@@ -96,7 +100,10 @@ function parseIds(value: string, vocabSize: number): number[] {
   return parsed;
 }
 
-/** Runs `qkv generate …`; returns the exit code. */
+/**
+ * Runs `qkv generate …` (the flags after the command name); returns the exit code.
+ * @example await generateCommand(['--model', 'gpt2', '--prompt', 'The attention', '--greedy'])
+ */
 export async function generateCommand(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const s = { type: 'string' } as const;
   const v = parseFlags('generate', argv, { model: s, prompt: s, ids: s, 'max-new-tokens': s, temperature: s, 'top-k': s, 'top-p': s, seed: s, greedy: { type: 'boolean' } });

@@ -123,7 +123,10 @@ function summary(found: Inspected): string[] {
   ];
 }
 
-/** Runs `qkv inspect …`; returns the exit code. */
+/**
+ * Runs `qkv inspect …` (the flags after the command name); returns the exit code.
+ * @example await inspectCommand(['--model', 'gpt2', '--text', 'The attention', '--layer', '1', '--head', '1'])
+ */
 export async function inspectCommand(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const s = { type: 'string' } as const;
   const v = parseFlags('inspect', argv, { model: s, text: s, ids: s, image: s, layer: s, head: s, top: s });
