@@ -257,6 +257,19 @@ describe('qkv convert', () => {
     expect(e1.stdout).toMatch(/"perplexity": \d/);
   }, 180_000);
 
+  it('a qkv train checkpoint with its own settings goes to Hub and back, and qkv eval scores both the same', async () => {
+    const runDir = join(dir, 'run');
+    const train = await qkv('train', 'char-gpt', '--max-steps', '2', '--set', 'nLayer=1', '--set', 'nEmbd=16', '--set', 'nHead=2', '--set', 'blockSize=16', '--batch-size', '4', '--test-limit', '2', '--eval-limit', '2', '--quiet', '--out', runDir);
+    expect(train.code).toBe(0);
+    expect((await qkv('convert', '--from', join(runDir, 'checkpoint.safetensors'), '--to', join(runDir, 'hub'))).code).toBe(0);
+    const config = JSON.parse(readFileSync(join(runDir, 'hub', 'config.json'), 'utf8')) as Record<string, number>;
+    expect([config.n_layer, config.n_embd, config.n_head, config.n_positions, config.vocab_size]).toEqual([1, 16, 2, 16, 260]);
+    expect((await qkv('convert', '--from', join(runDir, 'hub'), '--to', join(runDir, 'back'), '--quiet')).code).toBe(0);
+    const [a, b] = [await qkv('eval', 'char-gpt', '--checkpoint', join(runDir, 'checkpoint.safetensors'), '--test-limit', '3'), await qkv('eval', 'char-gpt', '--checkpoint', join(runDir, 'back', 'model.safetensors'), '--test-limit', '3')];
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  }, 120_000);
+
   it('Hub → Hub (--format hub): a sharded BF16 BERT and an F16 ViT become one F32 model.safetensors with the same values', async () => {
     await setBackend('cpu');
     for (const name of ['bert-mlm', 'vit-cls']) {

@@ -160,7 +160,7 @@ async function qkvToHub(source: QkvSource, to: string, f16: boolean): Promise<vo
   const n = chars.vocabSize;
   const logits = maxDiff(scores(original, ids, n), scores(back.model, ids, n));
   const logp = maxDiff(scores(original, ids, n, true), scores(back.model, ids, n, true));
-  console.log(`checked: read back, its tokenizer gives the char tokenizer's ids for all ${want.length} characters; on them the logits of the ${n} trained tokens are within ${logits.toExponential(1)} of the qkv model's, their log-probabilities within ${logp.toExponential(1)} (the appended bytes take a little probability)`);
+  console.log(`checked: read back, its tokenizer gives the char tokenizer's ids for all ${want.length} characters; on them the logits of the ${n} trained tokens are within ${logits.toExponential(1)} of the qkv model's, their log-probabilities within ${logp.toExponential(1)} (each appended byte takes <unk>'s probability)`);
 }
 
 /** Hub GPT-2 with a character-level tokenizer → qkv char-gpt export. */
