@@ -1,6 +1,7 @@
 // `qkv inspect --model DIR --text TEXT`: one forward of a Hub-layout GPT-2, BERT or ViT folder with
 // every layer's attention probabilities — a terminal heatmap of one head (--layer/--head), or a
 // summary of all heads — and what the model predicts (next token, [MASK] fills, labels).
+import { existsSync } from 'node:fs';
 import { noGrad, tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { PretrainedTokenizer } from '@qkv/tokenizer';
@@ -9,6 +10,7 @@ import { terminalHeatmap } from '@qkv/viz';
 import { InputError, UsageError } from '../errors.js';
 import { readImage } from '../image/read-image.js';
 import { colorMode, hasTokenizer, hubFolder, intFlag, loadFolder, parseFlags, softmaxRow, tokenizerFilesOf, tokenLabel, topK, useBackend } from './common.js';
+import type { FolderKind } from './common.js';
 
 /** The usage text of `qkv inspect`. */
 export const INSPECT_USAGE = `usage: qkv inspect --model DIR --text TEXT [--layer L --head H] [options]
@@ -123,18 +125,8 @@ function summary(found: Inspected): string[] {
   ];
 }
 
-/**
- * Runs `qkv inspect …` (the flags after the command name); returns the exit code.
- * @example await inspectCommand(['--model', 'gpt2', '--text', 'The attention', '--layer', '1', '--head', '1'])
- */
-export async function inspectCommand(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  const s = { type: 'string' } as const;
-  const v = parseFlags('inspect', argv, { model: s, text: s, ids: s, image: s, layer: s, head: s, top: s });
-  if (v.help) {
-    write(`${INSPECT_USAGE}\n`);
-    return 0;
-  }
-  const folder = hubFolder('inspect', '--model', v.model);
+/** The flags of `qkv inspect`, checked against the folder's config.json before any weight is read. */
+function checkFlags(v: { text?: string; ids?: string; image?: string; layer?: string; head?: string; top?: string }, folder: FolderKind) {
   const vision = folder.modelType === 'vit';
   if (!['gpt2', 'bert', 'vit'].includes(folder.modelType)) throw new UsageError(`inspect: --model ${folder.dir} has model_type '${folder.modelType}'; inspect opens gpt2, bert and vit folders`);
   if (vision && v.image === undefined) throw new UsageError(`inspect: --model ${folder.dir} is a ViT; give --image FILE (PGM or PPM)`);
@@ -149,7 +141,25 @@ export async function inspectCommand(argv: string[], write: (s: string) => void 
   const declared = { layers: folder.int(gpt2 ? 'n_layer' : 'num_hidden_layers') ?? Number.MAX_SAFE_INTEGER, heads: folder.int(gpt2 ? 'n_head' : 'num_attention_heads') ?? Number.MAX_SAFE_INTEGER };
   const chosen = v.layer === undefined ? null : { layer: intFlag('inspect', 'layer', v.layer, 1, 1, declared.layers), head: intFlag('inspect', 'head', v.head, 1, 1, declared.heads) };
   const givenIds = v.ids === undefined ? null : parseIds(v.ids, folder.int('vocab_size') ?? Number.MAX_SAFE_INTEGER);
+  if (vision && !existsSync(v.image!)) throw new UsageError(`inspect: --image ${v.image} does not exist`);
   const image = vision ? readImage(v.image!) : null;
+  return { k, chosen, givenIds, image };
+}
+
+/**
+ * Runs `qkv inspect …` (the flags after the command name); returns the exit code.
+ * @example await inspectCommand(['--model', 'gpt2', '--text', 'The attention', '--layer', '1', '--head', '1'])
+ */
+export async function inspectCommand(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const s = { type: 'string' } as const;
+  const v = parseFlags('inspect', argv, { model: s, text: s, ids: s, image: s, layer: s, head: s, top: s });
+  if (v.help) {
+    write(`${INSPECT_USAGE}\n`);
+    return 0;
+  }
+  const folder = hubFolder('inspect', '--model', v.model);
+  const { k, chosen, givenIds, image } = checkFlags(v, folder);
+  const vision = image !== null;
   await useBackend('inspect', v.backend, v.threads);
   const { model, tokenizer, imageProcessor, labels: classLabels } = await loadFolder(folder.dir, { tokenizer: !vision && v.text !== undefined, quiet: v.quiet });
 
@@ -169,7 +179,7 @@ export async function inspectCommand(argv: string[], write: (s: string) => void 
     }
     const [vocabSize, limit] = model instanceof GPT ? [model.config.vocabSize, model.config.blockSize] : [bertOf(model).config.vocabSize, bertOf(model).config.maxPositionEmbeddings];
     const ids = givenIds ?? tokenizer!.encode(v.text!);
-    if (ids.some((id) => id >= vocabSize)) throw new UsageError(`inspect: --ids has ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
+    if (ids.some((id) => id >= vocabSize)) throw new UsageError(`inspect: ${givenIds ? '--ids has' : 'the tokenizer gives'} ids up to ${Math.max(...ids)}, beyond the model's ${vocabSize} embeddings`);
     if (ids.length === 0) throw new InputError('inspect: the input encodes to no tokens');
     if (ids.length > limit) throw new InputError(`inspect: the input has ${ids.length} tokens, more than the model's ${limit} positions`);
     return inspectText(model, tokenizer, ids, k, classLabels);
