@@ -26,6 +26,14 @@ commands (qkv help <command> or qkv <command> --help for details):
   export-onnx --model NAME|DIR --out model.onnx
                                    a shipped model or a Hub-layout folder as ONNX (opset 17);
                                    qkv export-onnx --help for its options
+  generate --model DIR --prompt TEXT
+                                   continue a prompt with a Hub-layout GPT-2-family folder
+                                   (KV cache, streamed; qkv generate --help)
+  inspect --model DIR --text TEXT [--layer L --head H]
+                                   a Hub-layout GPT-2 / BERT / ViT folder's attention as a terminal
+                                   heatmap or all heads' summary, and its predictions
+  convert --from SRC --to DIR      qkv char-gpt ↔ Hub GPT-2 folder; a Hub folder re-saved as one
+                                   F32/F16 file (qkv convert --help lists the conversions)
   average <recipe> F1 F2 [F…]      the mean of several checkpoints' weights, scored on the test
                                    split: model.safetensors + manifest.json in --out (default:
                                    average/ beside F1), for eval / predict / export --checkpoint

@@ -12,6 +12,9 @@ import { InputError, UsageError, formatError, wantsStack } from './errors.js';
 import { checkWeightsFile, readManifest } from './preflight.js';
 import { exportOnnxCommand } from './export-onnx.js';
 import { finetuneMain } from './finetune/command.js';
+import { CONVERT_USAGE, convertCommand } from './hub/convert.js';
+import { GENERATE_USAGE, generateCommand } from './hub/generate.js';
+import { INSPECT_USAGE, inspectCommand } from './hub/inspect.js';
 import { recipes } from './recipes/index.js';
 import { averageWeights, loadWeights } from './train/checkpoint.js';
 import { formatMetrics, train } from './train/loop.js';
@@ -19,6 +22,9 @@ import { formatMetrics, train } from './train/loop.js';
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'finetune') return finetuneMain(argv.slice(1));
   if (argv[0] === 'export-onnx') return exportOnnxCommand(argv.slice(1));
+  if (argv[0] === 'generate') return generateCommand(argv.slice(1));
+  if (argv[0] === 'inspect') return inspectCommand(argv.slice(1));
+  if (argv[0] === 'convert') return convertCommand(argv.slice(1));
   const args = parse(argv);
   if (args.command === 'help') {
     console.log(args.topic === undefined ? USAGE : commandHelp(args.topic));
@@ -102,14 +108,15 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-// every command's errors pass here: usage errors with the usage (exit 2), any other one as one
-// line (exit 1), its stack only with --verbose or DEBUG=1
+// every command's errors pass here: usage errors with the usage (exit 2; the command's own for
+// the Hub commands), any other one as one line (exit 1), its stack only with --verbose or DEBUG=1
 const argv = process.argv.slice(2);
+const OWN_USAGE = new Map([['generate', GENERATE_USAGE], ['inspect', INSPECT_USAGE], ['convert', CONVERT_USAGE]]);
 main(argv).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof UsageError) {
-      console.error(`qkv: ${err.message}\n\n${USAGE}`);
+      console.error(`qkv: ${err.message}\n\n${OWN_USAGE.get(argv[0] ?? '') ?? USAGE}`);
       process.exit(2);
     }
     console.error(formatError(err, wantsStack(argv, process.env)));

@@ -23,6 +23,9 @@ export const commands: Readonly<Record<string, CommandHelp>> = Object.freeze(Obj
   average: { usage: 'qkv average <recipe> F1 F2 [F…] [--out dir]', summary: "the mean of several checkpoints' weights, scored on the test split" },
   finetune: { usage: 'qkv finetune --model DIR --data FILE [options]', summary: 'LoRA (or full) fine-tuning of a saved GPT folder on a text file; qkv finetune --help lists its options' },
   'export-onnx': { usage: 'qkv export-onnx --model NAME|DIR --out model.onnx [options]', summary: 'a shipped model or a Hub-layout folder as ONNX (opset 17); qkv export-onnx --help lists its options' },
+  generate: { usage: 'qkv generate --model DIR --prompt TEXT [options]', summary: 'continue a prompt with a Hub-layout GPT-2-family folder on its KV cache, streamed; qkv generate --help lists its options' },
+  inspect: { usage: 'qkv inspect --model DIR --text TEXT [--layer L --head H]', summary: "a Hub-layout GPT-2, BERT or ViT folder's attention (one head as a terminal heatmap, or all heads' summary) and predictions; qkv inspect --help" },
+  convert: { usage: 'qkv convert --from SRC --to DIR [--format hub|qkv] [--f16]', summary: 'qkv char-gpt ↔ Hub GPT-2 folder, or a Hub folder re-saved as one F32/F16 file; qkv convert --help lists the conversions' },
   help: { usage: 'qkv help [command]', summary: 'this overview, or one command in detail' },
 }));
 
