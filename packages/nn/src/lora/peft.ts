@@ -60,7 +60,8 @@ export interface AdapterSaveOptions extends AdapterNameOptions {
   /**
    * Hugging Face module names trained in full next to the adapters (`modules_to_save`, default none):
    * recorded in the config, and the parameters of every module whose Hugging Face name equals an
-   * entry or ends in `.` + it are saved whole as `base_model.model.<name>.weight` (PEFT's keys, e.g.
+   * entry or ends in `.` + it, submodules included, are saved whole as `base_model.model.<name>.weight`
+   * (PEFT's keys; `pooler` saves `bert.pooler.dense.weight`, and
    * `base_model.model.classifier.weight` for BertForSequenceClassification's `['classifier', 'score']`).
    */
   modulesToSave?: string[] | null;
@@ -133,7 +134,8 @@ function savedModuleParameters(model: Module, toHf: (name: string, strict: boole
     if (/\.lora_[AB]\.weight$/.test(name)) continue;
     const dot = name.lastIndexOf('.');
     const hfModule = toHf(name.slice(0, dot), false);
-    if (hfModule === undefined || !modules.some((t) => hfModule === t || hfModule.endsWith(`.${t}`))) continue;
+    // the parameter belongs to a module named t or ending in `.t`, or to one of its submodules (PEFT wraps that module whole)
+    if (hfModule === undefined || !modules.some((t) => `.${hfModule}.`.includes(`.${t}.`))) continue;
     out.push([`${hfModule}${name.slice(dot)}`, p]);
   }
   return out;
