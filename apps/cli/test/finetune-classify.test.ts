@@ -13,7 +13,7 @@ import { fromPretrained, savePretrained } from '@qkv/pretrained/node';
 import { manualSeed, noGrad, tensor } from '@qkv/tensor-core';
 import { BertForMaskedLM, BertForSequenceClassification } from '@qkv/transformer';
 import { UsageError } from '../src/errors.js';
-import { encodeSplit, heldOutAccuracy, loadClassifier, readExamples, splitExamples } from '../src/finetune/classify.js';
+import { encodeSplit, headTokens, heldOutAccuracy, loadClassifier, readExamples, splitExamples } from '../src/finetune/classify.js';
 import { finetuneMain } from '../src/finetune/command.js';
 import { tempDir, useFastBackend } from './helpers.js';
 
@@ -119,6 +119,15 @@ describe('qkv finetune --task classify', () => {
     await finetuneMain([...args, '--resume', join(straight, 'checkpoint-3.safetensors'), '--out', resumed], quiet);
     const bytes = (dir: string) => readFileSync(join(dir, 'adapter_model.safetensors'));
     expect(bytes(resumed).equals(bytes(straight))).toBe(true);
+  });
+
+  it('headTokens: the first n tokens of a long text equal those of the whole text\'s encoding', async () => {
+    const { tokenizer } = await loadClassifier(base, examples, undefined);
+    const texts = [
+      Array.from({ length: 400 }, (_, i) => `${colours[i % 3]!}${i % 7 === 0 ? '\n\n   \t' : ' '}${animals[i % 2]!}.`).join(' '),
+      `${'x'.repeat(3000)} red cat`, `   ${'blue  '.repeat(50)}`, 'dog', '',
+    ];
+    for (const text of texts) for (const n of [1, 5, 14, 200]) expect(headTokens(tokenizer, text, n)).toEqual(tokenizer.encode(text, { addSpecialTokens: false }).slice(0, n));
   });
 
   it('reports mistakes as usage errors naming the flag, file and line', async () => {

@@ -75,6 +75,21 @@ export interface Classifier {
   pad: number;
 }
 
+/**
+ * The first `n` tokens of `text` without tokenizing all of a long text: a prefix cut at whitespace
+ * (which BERT's pre-tokenizer splits on, so the words before the cut tokenize as in the whole text),
+ * doubled until it yields `n` tokens or is the whole text. Equal to `encode(text).slice(0, n)`.
+ */
+export function headTokens(tokenizer: PretrainedTokenizer, text: string, n: number): number[] {
+  for (let length = 16 * n; ; length *= 2) {
+    if (length >= text.length) return tokenizer.encode(text, { addSpecialTokens: false }).slice(0, n);
+    const cut = text.slice(0, length).search(/\s\S*$/); // the last whitespace of the prefix
+    if (cut <= 0) continue;
+    const ids = tokenizer.encode(text.slice(0, cut), { addSpecialTokens: false });
+    if (ids.length >= n) return ids.slice(0, n);
+  }
+}
+
 /** Sorted label names: integers in numeric order when every label is one, else strings in code-point order. */
 function labelNames(examples: readonly Example[]): string[] {
   const names = [...new Set(examples.map((e) => e.label))];
@@ -127,7 +142,7 @@ export async function loadClassifier(dir: string, examples: readonly Example[], 
     newModules,
     modulesToSave: [...(newModules.includes('pooler') ? ['pooler'] : []), 'classifier', 'score'],
     maxTokens,
-    encode: (text) => [cls, ...tokenizer.encode(text, { addSpecialTokens: false }).slice(0, maxTokens - 2), sep],
+    encode: (text) => [cls, ...headTokens(tokenizer, text, maxTokens - 2), sep],
     pad: padId,
   };
 }
