@@ -316,6 +316,29 @@ describe('PEFT files', () => {
     expect(() => loadAdapterFiles(new TinyLM(), weights, config)).toThrow(/loadAdapterFiles: 'base_model\.model\.gpt\.layers\.0\.attn\.c_attn\.lora_A\.weight' names no Linear layer/);
   });
 
+  it('modulesToSave (PEFT SEQ_CLS): the head stays trainable, is saved whole as base_model.model.<name>.weight and loads back', () => {
+    manualSeed(9);
+    const model = new TinyLM();
+    injectLoRA(model, { r: 2, targetModules: ['c_attn'], modulesToSave: ['lm_head', 'score'] });
+    expect(model.lmHead.weight.requiresGrad).toBe(true);
+    expect(model.transformer.h.get(0).mlp.cFc.weight.requiresGrad).toBe(false);
+    expect(trainableParameters(model)).toContain(model.lmHead.weight);
+    noGrad(() => model.lmHead.weight.assign(randn([3, 4])));
+    const { weights, config } = adapterFiles(model, { modulesToSave: ['lm_head', 'score'] });
+    expect(config.modules_to_save).toEqual(['lm_head', 'score']);
+    const stored = load(weights).tensors;
+    expect(Object.keys(stored).filter((k) => !k.includes('lora_'))).toEqual(['base_model.model.lm_head.weight']);
+    expect(values(stored['base_model.model.lm_head.weight']!)).toEqual(values(model.lmHead.weight));
+    const fresh = new TinyLM();
+    fresh.loadStateDict(Object.fromEntries(Object.entries(model.stateDict()).filter(([k]) => !k.includes('lora_') && k !== 'lm_head.weight')), { strict: false });
+    loadAdapterFiles(fresh, weights, config);
+    expect(values(fresh.lmHead.weight)).toEqual(values(model.lmHead.weight));
+    const x = randn([1, 2, 4]);
+    expect(values(fresh.forward(x))).toEqual(values(model.forward(x)));
+    expect(() => injectLoRA(new TinyLM(), { targetModules: ['c_attn'], modulesToSave: ['classifier'] })).toThrow(/injectLoRA: modulesToSave classifier match no module/);
+    expect(() => loadAdapterFiles(new TinyLM(), weights, { ...config, modules_to_save: 'lm_head' })).toThrow(/'modules_to_save' must be null or an array/);
+  });
+
   it('rejects configs and weights PEFT would not have written for this model, saying what was expected', () => {
     const model = new TinyLM();
     injectLoRA(model, { r: 2, targetModules: ['c_attn'] });

@@ -7,7 +7,7 @@
  */
 export { fromPretrained, toSource, loadedConfig, FAMILIES } from './load.js';
 export type { FromPretrainedOptions, Pretrained, PretrainedModel, SourceInput } from './load.js';
-export { pretrainedFiles, savePretrained } from './save.js';
+export { adapterNameMap, pretrainedFiles, savePretrained } from './save.js';
 export type { SavePretrainedOptions } from './save.js';
 export { filesSource, urlSource } from './source.js';
 export type { FileLike, PretrainedSink, PretrainedSource, Progress, UrlSourceOptions } from './source.js';

@@ -55,7 +55,7 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
 /**
  * Writes `model` as a Hugging Face Hub folder that Python's `transformers` loads unchanged
  * (`AutoModel.from_pretrained(dir)`): config.json, model.safetensors in F32 with Hugging Face's names
- * (GPT-2's Conv1D weights transposed, BERT/ViT's q/k/v split), and the tokenizer's files.
+ * (GPT-2's Conv1D weights transposed, ViT's q/k/v split), and the tokenizer's files.
  * In Node, pass a directory with `@qkv/pretrained/node`'s `savePretrained`; anywhere, pass a sink.
  * @example await savePretrained(gpt, { description: 'memory', write: async (name, bytes) => files.set(name, bytes) }, { tokenizer })
  */
@@ -64,4 +64,24 @@ export async function savePretrained(model: Module, sink: PretrainedSink, option
     throw new PretrainedError(`${WHERE}: expected a sink { write(file, bytes) } (or a directory with @qkv/pretrained/node), got ${typeof sink}`);
   }
   for (const [name, bytes] of pretrainedFiles(model, options)) await sink.write(name, bytes);
+}
+
+/**
+ * The parameter-name map PEFT adapter files need (`nameMap` of `@qkv/nn`'s `saveAdapter` /
+ * `loadAdapter`): a qkv parameter name of `model` → the name of the same tensor in the live
+ * `transformers` model (BertForSequenceClassification: `bert.encoder.layers.0.self_attn.query.weight`
+ * → `bert.encoder.layer.0.attention.self.query.weight`; GPT2LMHeadModel:
+ * `transformer.h.0.attn.c_attn.weight` → itself), from the family's name map; undefined for a name
+ * the Hub layout has no single tensor for (ViT's packed in_proj).
+ * @example await saveAdapter(bert, dir, { nameMap: adapterNameMap(bert), taskType: 'SEQ_CLS', modulesToSave: ['classifier', 'score'] })
+ */
+export function adapterNameMap(model: Module): (qkvName: string) => string | undefined {
+  for (const family of FAMILIES.values()) {
+    const described = family.describe(model);
+    if (!described) continue;
+    const map = new Map<string, string>();
+    for (const rule of described.names.rules) if (typeof rule.hub === 'string') map.set(rule.qkv, rule.hub);
+    return (name) => map.get(name);
+  }
+  throw new PretrainedError(`adapterNameMap: a ${model.constructor.name} has no Hub layout (GPT, BertModel, BertForMaskedLM, BertForSequenceClassification and VisionTransformer do)`);
 }

@@ -73,7 +73,7 @@ describe('safetensors', () => {
     const { tensors } = (await import('@qkv/nn')).load(folderBytes('bert-cls').get('model.safetensors')!);
     const { save } = await import('@qkv/nn');
     const without = Object.fromEntries(Object.entries(tensors).filter(([k]) => k !== 'bert.encoder.layer.1.attention.self.key.weight'));
-    await expect(open(withWeights('bert-cls', 'model.safetensors', save(without)))).rejects.toThrow(/fromPretrained: the checkpoint has no tensor 'bert\.encoder\.layer\.1\.attention\.self\.key\.weight'.*BertForSequenceClassification needs for bert\.encoder\.layers\.1\.self_attn\.in_proj_weight/);
+    await expect(open(withWeights('bert-cls', 'model.safetensors', save(without)))).rejects.toThrow(/fromPretrained: the checkpoint has no tensor 'bert\.encoder\.layer\.1\.attention\.self\.key\.weight'.*BertForSequenceClassification needs for bert\.encoder\.layers\.1\.self_attn\.key\.weight/);
     const extra = { ...tensors, 'bert.encoder.layer.0.crossattention.self.query.weight': tensors['bert.pooler.dense.weight']! };
     await expect(open(withWeights('bert-cls', 'model.safetensors', save(extra)))).rejects.toThrow(/model\.safetensors holds 1 tensor\(s\) that BertForSequenceClassification does not have: bert\.encoder\.layer\.0\.crossattention\.self\.query\.weight/);
     const i64 = safetensors({ 'bert.pooler.dense.weight': { dtype: 'I64', shape: [32, 32], data_offsets: [0, 8192] } }, 8192);

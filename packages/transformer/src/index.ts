@@ -40,7 +40,7 @@ export type { ClassifierConfig } from './models/classifier.js';
 export { Seq2SeqTransformer } from './models/seq2seq-transformer.js';
 export type { Seq2SeqState, Seq2SeqTransformerConfig } from './models/seq2seq-transformer.js';
 export { VisionTransformer } from './models/vit.js';
-export { BertEmbeddings, BertForMaskedLM, BertForSequenceClassification, BertModel } from './models/bert.js';
+export { BertEmbeddings, BertForMaskedLM, BertForSequenceClassification, BertLayer, BertModel, BertSelfAttention } from './models/bert.js';
 export type { BertConfig, BertInputs } from './models/bert.js';
 export type { ViTConfig } from './models/vit.js';
 export { BahdanauDecoder, GRUEncoder, LuongDecoder, Seq2SeqGRU } from './models/seq2seq-gru.js';

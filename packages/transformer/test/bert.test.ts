@@ -1,8 +1,9 @@
 // BERT's specification: shapes, the tied decoder, padding that changes nothing for the real tokens,
 // and token types that do; GPT's new options.
-import { tensor } from '@qkv/tensor-core';
+import { MultiheadAttention } from '@qkv/attention';
+import { cat, noGrad, randn, tensor } from '@qkv/tensor-core';
 import { describe, expect, it } from 'vitest';
-import { BertForMaskedLM, BertForSequenceClassification, BertModel, GPT } from '../src/index.js';
+import { BertForMaskedLM, BertForSequenceClassification, BertModel, BertSelfAttention, GPT } from '../src/index.js';
 import { ids } from './helpers.js';
 
 const config = { vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 12, dropout: 0 };
@@ -14,7 +15,33 @@ describe('BERT', () => {
     const { attentions } = mlm.forwardWithAttention(ids([[1, 2, 3]]));
     expect(attentions.map((a) => a.shape)).toEqual([[1, 2, 3, 3], [1, 2, 3, 3]]);
     expect(mlm.decoder.weight).toBe(mlm.bert.embeddings.wordEmbeddings.weight);
-    expect(Object.keys(mlm.stateDict())).toContain('bert.encoder.layers.1.self_attn.in_proj_weight');
+    expect(Object.keys(mlm.stateDict()).filter((k) => k.startsWith('bert.encoder.layers.1.self_attn.'))).toEqual(['query', 'key', 'value', 'out_proj'].flatMap((m) => [`bert.encoder.layers.1.self_attn.${m}.weight`, `bert.encoder.layers.1.self_attn.${m}.bias`]));
+  });
+
+  it('BertSelfAttention (separate query/key/value) equals MultiheadAttention with in_proj = [Wq; Wk; Wv]: outputs, weights, padding, fused path', () => {
+    const sa = new BertSelfAttention(8, 2, { dropout: 0 }).eval();
+    const mha = new MultiheadAttention(8, 2, { batchFirst: true }).eval();
+    noGrad(() => {
+      mha.inProjWeight!.assign(cat([sa.query.weight, sa.key.weight, sa.value.weight], 0));
+      mha.inProjBias!.assign(cat([sa.query.bias!, sa.key.bias!, sa.value.bias!], 0));
+      mha.outProj.weight.assign(sa.outProj.weight);
+      mha.outProj.bias!.assign(randn([8]));
+      sa.outProj.bias!.assign(mha.outProj.bias!);
+    });
+    const x = randn([2, 5, 8]);
+    const keyPaddingMask = tensor([[false, false, false, true, true], [false, false, false, false, false]]);
+    for (const options of [{ keyPaddingMask, averageAttnWeights: false }, { keyPaddingMask, averageAttnWeights: true }, { needWeights: false }]) {
+      const [a, wa] = sa.forward(x, x, x, options);
+      const [b, wb] = mha.forward(x, x, x, options);
+      const close = (u: Float32Array, v: Float32Array) => u.forEach((value, i) => expect(Math.abs(value - v[i]!)).toBeLessThan(1e-6));
+      close(a.dataSync(), b.dataSync());
+      if (wb) close(wa!.dataSync(), wb.dataSync());
+      else expect(wa).toBeNull();
+    }
+    expect(Object.keys(sa.stateDict())).toEqual(['query.weight', 'query.bias', 'key.weight', 'key.bias', 'value.weight', 'value.bias', 'out_proj.weight', 'out_proj.bias']);
+    expect(() => sa.forward(x, x, x, { isCausal: true })).toThrow(/BertSelfAttention.forward: BERT attends both ways/);
+    expect(() => sa.forward(x, randn([2, 5, 8]), x)).toThrow(/self-attention only/);
+    expect(() => sa.forward(x, x, x, { keyPaddingMask: tensor([[false, true]]) })).toThrow(/keyPaddingMask must be \[N, T\] = \[2, ?5\], got \[1, ?2\]/);
   });
 
   it('padding with a 0 in attentionMask leaves the real tokens\' outputs unchanged and gives pads weight 0', () => {

@@ -21,11 +21,18 @@ export type TargetModules = RegExp | string | readonly string[];
 export interface InjectLoRAOptions extends LoRALinearOptions {
   /** The Linear layers to adapt (see `TargetModules`). */
   targetModules: TargetModules;
+  /**
+   * Modules trained in full next to the adapters (PEFT's `modules_to_save`; for sequence
+   * classification PEFT adds `classifier` and `score`): each entry names the modules equal to it or
+   * ending in `.` + it, whose parameters stay trainable. Entries that match nothing are skipped, as
+   * PEFT does, but at least one must match. Default none.
+   */
+  modulesToSave?: readonly string[];
 }
 
 /**
  * Replaces every Linear submodule whose name matches `targetModules` by a `LoRALinear` around it
- * and freezes every other parameter of the model (`requiresGrad` false), so an optimizer over
+ * and freezes every other parameter of the model (`requiresGrad` false) but those of `modulesToSave`, so an optimizer over
  * `model.parameters().filter((p) => p.requiresGrad)` trains only the adapters. Names, shapes and
  * forward signatures are unchanged; the state dict gains `<name>.lora_A.weight` [r, in] and
  * `<name>.lora_B.weight` [out, r]. Returns the adapted names, in model order.
@@ -45,7 +52,12 @@ export function injectLoRA(model: Module, options: InjectLoRAOptions): string[] 
     const some = linears.slice(0, 6).map(([n]) => n).join(', ');
     throw new ValueError(`injectLoRA: targetModules ${String(options.targetModules)} match no Linear layer; the model's Linear layers are: ${some || 'none'}${linears.length > 6 ? ', …' : ''}`);
   }
+  const saved = options.modulesToSave ?? [];
+  if (!Array.isArray(saved) || !saved.every((t) => typeof t === 'string' && t !== '')) throw new ValueError(`injectLoRA: modulesToSave must be an array of module names, got ${JSON.stringify(saved)}`);
+  const kept = saved.length === 0 ? [] : named.filter(([name]) => name !== '' && saved.some((t) => name === t || name.endsWith(`.${t}`)));
+  if (saved.length > 0 && kept.length === 0) throw new ValueError(`injectLoRA: modulesToSave ${saved.join(', ')} match no module of the model`);
   for (const p of model.parameters()) p.requiresGrad_(false);
+  for (const [, m] of kept) for (const p of m.parameters()) p.requiresGrad_(true);
   const parents = parentIndex(named);
   for (const [name, linear] of targets) {
     replaceChild(parents, name, linear, new LoRALinear(linear as Linear, options));

@@ -57,7 +57,13 @@ export interface AdapterSaveOptions extends AdapterNameOptions {
   baseModelNameOrPath?: string | null;
   /** Recorded as `task_type`: 'CAUSAL_LM', 'SEQ_CLS', … (default null). */
   taskType?: string | null;
-  /** Hugging Face module names trained in full next to the adapters (`modules_to_save`, default none). */
+  /**
+   * Hugging Face module names trained in full next to the adapters (`modules_to_save`, default none):
+   * recorded in the config, and the parameters of every module whose Hugging Face name equals an
+   * entry or ends in `.` + it, submodules included, are saved whole as `base_model.model.<name>.weight`
+   * (PEFT's keys; `pooler` saves `bert.pooler.dense.weight`, and
+   * `base_model.model.classifier.weight` for BertForSequenceClassification's `['classifier', 'score']`).
+   */
   modulesToSave?: string[] | null;
 }
 
@@ -94,6 +100,7 @@ export function adapterFiles(model: Module, options: AdapterSaveOptions = {}): A
     tensors[`${prefix}${hf}.lora_A.weight`] = layer.lora_A.weight;
     tensors[`${prefix}${hf}.lora_B.weight`] = layer.lora_B.weight;
   }
+  for (const [hf, p] of savedModuleParameters(model, toHf, options.modulesToSave ?? [])) tensors[`${prefix}${hf}`] = p;
   const allLinears = model.namedModules().filter(([n, m]) => n !== '' && m instanceof Linear).flatMap(([n]) => toHf(n, false) ?? []);
   const config: PeftLoraConfig = {
     peft_type: 'LORA',
@@ -119,11 +126,27 @@ export function adapterFiles(model: Module, options: AdapterSaveOptions = {}): A
   return { weights: save(tensors, { metadata: { format: 'pt' } }), config };
 }
 
+/** [Hugging Face parameter name, tensor] of every parameter of a `modulesToSave` module (not the adapters). */
+function savedModuleParameters(model: Module, toHf: (name: string, strict: boolean) => string | undefined, modules: readonly string[]): [string, Tensor][] {
+  if (modules.length === 0) return [];
+  const out: [string, Tensor][] = [];
+  for (const [name, p] of model.namedParameters()) {
+    if (/\.lora_[AB]\.weight$/.test(name)) continue;
+    const dot = name.lastIndexOf('.');
+    const hfModule = toHf(name.slice(0, dot), false);
+    // the parameter belongs to a module named t or ending in `.t`, or to one of its submodules (PEFT wraps that module whole)
+    if (hfModule === undefined || !modules.some((t) => `.${hfModule}.`.includes(`.${t}.`))) continue;
+    out.push([`${hfModule}${name.slice(dot)}`, p]);
+  }
+  return out;
+}
+
 /**
  * Loads PEFT adapter files into `model`: validates the config (LORA, bias 'none', no DoRA, one r,
  * no rank/alpha patterns), adapts exactly the layers the weights name (injecting LoRA there if the
  * model has no adapters yet) and copies lora_A [r, in] / lora_B [out, r] in, checking every name
- * and shape first. Returns the adapted qkv module names.
+ * and shape first. Whole tensors of `modules_to_save` modules (`base_model.model.classifier.weight`)
+ * are copied into the model's parameters of that name. Returns the adapted qkv module names.
  * @example loadAdapterFiles(gpt, bytes, JSON.parse(configText), { nameMap })
  */
 export function loadAdapterFiles(model: Module, weights: Uint8Array | ArrayBuffer, config: unknown, options: AdapterNameOptions = {}): string[] {
@@ -139,7 +162,15 @@ export function loadAdapterFiles(model: Module, weights: Uint8Array | ArrayBuffe
   const { tensors } = load(weights);
   try {
     const wanted = new Map<string, { A?: Tensor; B?: Tensor }>();
+    const whole = new Map<Tensor, Tensor>(); // model parameter ← file tensor (modules_to_save)
+    const savedNames = new Map(savedModuleParameters(model, toHf, cfg.modules_to_save));
     for (const [key, t] of Object.entries(tensors)) {
+      const full = key.startsWith(prefix) ? savedNames.get(key.slice(prefix.length)) : undefined;
+      if (full) {
+        if (!sameShape(full.shape, t.shape)) throw new ShapeError(`${op}: '${key}' must be ${fmtShape(full.shape)} like the model's parameter, got ${fmtShape(t.shape)}`);
+        whole.set(full, t);
+        continue;
+      }
       const m = /^(.*)\.lora_([AB])\.weight$/.exec(key);
       const hf = m && key.startsWith(prefix) ? m[1]!.slice(prefix.length) : undefined;
       const qkv = hf === undefined ? undefined : fromHf.get(hf);
@@ -170,6 +201,7 @@ export function loadAdapterFiles(model: Module, weights: Uint8Array | ArrayBuffe
         layer.lora_A.weight.assign(A!);
         layer.lora_B.weight.assign(B!);
       }
+      for (const [param, t] of whole) param.assign(t);
     });
     return names;
   } finally {
@@ -177,7 +209,7 @@ export function loadAdapterFiles(model: Module, weights: Uint8Array | ArrayBuffe
   }
 }
 
-type CheckedConfig = Pick<PeftLoraConfig, 'r' | 'lora_alpha' | 'lora_dropout' | 'use_rslora' | 'fan_in_fan_out'>;
+type CheckedConfig = Pick<PeftLoraConfig, 'r' | 'lora_alpha' | 'lora_dropout' | 'use_rslora' | 'fan_in_fan_out'> & { modules_to_save: string[] };
 
 function checkConfig(op: string, config: unknown): CheckedConfig {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ValueError(`${op}: the adapter config must be a JSON object, got ${Array.isArray(config) ? 'an array' : String(config)}`);
@@ -198,7 +230,9 @@ function checkConfig(op: string, config: unknown): CheckedConfig {
   }
   if (c.use_rslora !== undefined && typeof c.use_rslora !== 'boolean') bad('use_rslora', 'a boolean');
   if (c.fan_in_fan_out !== undefined && typeof c.fan_in_fan_out !== 'boolean') bad('fan_in_fan_out', 'a boolean');
-  return { r: c.r as number, lora_alpha: c.lora_alpha as number, lora_dropout: dropout as number, use_rslora: c.use_rslora === true, fan_in_fan_out: c.fan_in_fan_out === true };
+  const saved = c.modules_to_save ?? [];
+  if (!Array.isArray(saved) || !saved.every((x) => typeof x === 'string' && x !== '')) bad('modules_to_save', 'null or an array of module names');
+  return { r: c.r as number, lora_alpha: c.lora_alpha as number, lora_dropout: dropout as number, use_rslora: c.use_rslora === true, fan_in_fan_out: c.fan_in_fan_out === true, modules_to_save: saved as string[] };
 }
 
 /**

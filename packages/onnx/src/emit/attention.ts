@@ -1,9 +1,10 @@
 // Attention as plain ONNX ops: the masks as bool "may attend" values that broadcast to the scores
 // [N, H, L, S], softmax(q·kᵀ·scale) with masked scores replaced, and nn.MultiheadAttention.
 import type { MultiheadAttention } from '@qkv/attention';
+import { BertSelfAttention } from '@qkv/transformer';
 import type { GraphBuilder } from '../graph/builder.js';
 import { OnnxExportError } from '../graph/errors.js';
-import { affine, scalarDimOf } from './layers.js';
+import { affine, linear, scalarDimOf } from './layers.js';
 
 /** A bool value broadcasting to [N, H, L, S]: true = may attend. `emptyRows`: a row may be all false. */
 export interface Keep {
@@ -67,7 +68,8 @@ export function mergeHeads(g: GraphBuilder, x: string, E: number): string {
 
 /**
  * nn.MultiheadAttention on batch-first values: query [N, L, E], key/value [N, S, kdim/vdim] →
- * out [N, L, E], probs per head [N, H, L, S]. `self` marks self-attention (one packed projection).
+ * out [N, L, E], probs per head [N, H, L, S]. `self` marks self-attention (one packed projection);
+ * a `BertSelfAttention` projects with its own query/key/value Linear modules.
  */
 export function multiheadAttention(g: GraphBuilder, m: MultiheadAttention, query: string, key: string, value: string, keep: Keep | null, self: boolean): { out: string; probs: string } {
   if (m.biasK || m.addZeroAttn) throw new OnnxExportError('exportOnnx: MultiheadAttention with addBiasKv or addZeroAttn cannot be exported');
@@ -76,7 +78,10 @@ export function multiheadAttention(g: GraphBuilder, m: MultiheadAttention, query
   let q: string;
   let k: string;
   let v: string;
-  if (m.inProjWeight && self) {
+  if (m instanceof BertSelfAttention) {
+    // BERT's separate query/key/value Linear modules (self-attention only)
+    [q, k, v] = [linear(g, m.query, query), linear(g, m.key, key), linear(g, m.value, value)];
+  } else if (m.inProjWeight && self) {
     [q, k, v] = g.opN('Split', [affine(g, g.weight(m.inProjWeight), m.inProjBias ? g.weight(m.inProjBias) : null, query), g.ints([E, E, E])], 3, { axis: -1 }) as [string, string, string];
   } else {
     const [wq, wk, wv] = m.inProjWeight

@@ -1,6 +1,6 @@
 // BERT (`model_type: bert`) on transformer's BertModel / BertForMaskedLM / BertForSequenceClassification:
-// Hugging Face's separate query/key/value become MultiheadAttention's `in_proj_*`, its
-// attention.output / intermediate / output blocks the encoder layer's out_proj / linear1 / linear2 / norms.
+// Hugging Face's query/key/value are BertSelfAttention's own Linear modules (one tensor each, same
+// names), its attention.output / intermediate / output blocks the encoder layer's out_proj / linear1 / linear2 / norms.
 import { init } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
 import { BertForMaskedLM, BertForSequenceClassification, BertModel } from '@qkv/transformer';
@@ -18,8 +18,12 @@ const BASE: readonly NameRule[] = [
   { qkv: 'embeddings.token_type_embeddings.weight', hub: 'embeddings.token_type_embeddings.weight' },
   { qkv: 'embeddings.layer_norm.weight', hub: 'embeddings.LayerNorm.weight' },
   { qkv: 'embeddings.layer_norm.bias', hub: 'embeddings.LayerNorm.bias' },
-  { qkv: 'encoder.layers.{i}.self_attn.in_proj_weight', hub: ['encoder.layer.{i}.attention.self.query.weight', 'encoder.layer.{i}.attention.self.key.weight', 'encoder.layer.{i}.attention.self.value.weight'] },
-  { qkv: 'encoder.layers.{i}.self_attn.in_proj_bias', hub: ['encoder.layer.{i}.attention.self.query.bias', 'encoder.layer.{i}.attention.self.key.bias', 'encoder.layer.{i}.attention.self.value.bias'] },
+  { qkv: 'encoder.layers.{i}.self_attn.query.weight', hub: 'encoder.layer.{i}.attention.self.query.weight' },
+  { qkv: 'encoder.layers.{i}.self_attn.query.bias', hub: 'encoder.layer.{i}.attention.self.query.bias' },
+  { qkv: 'encoder.layers.{i}.self_attn.key.weight', hub: 'encoder.layer.{i}.attention.self.key.weight' },
+  { qkv: 'encoder.layers.{i}.self_attn.key.bias', hub: 'encoder.layer.{i}.attention.self.key.bias' },
+  { qkv: 'encoder.layers.{i}.self_attn.value.weight', hub: 'encoder.layer.{i}.attention.self.value.weight' },
+  { qkv: 'encoder.layers.{i}.self_attn.value.bias', hub: 'encoder.layer.{i}.attention.self.value.bias' },
   { qkv: 'encoder.layers.{i}.self_attn.out_proj.weight', hub: 'encoder.layer.{i}.attention.output.dense.weight' },
   { qkv: 'encoder.layers.{i}.self_attn.out_proj.bias', hub: 'encoder.layer.{i}.attention.output.dense.bias' },
   { qkv: 'encoder.layers.{i}.norm1.weight', hub: 'encoder.layer.{i}.attention.output.LayerNorm.weight' },

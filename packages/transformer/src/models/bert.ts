@@ -2,8 +2,12 @@
 // a post-norm GELU encoder built from `TransformerEncoderLayer`, and the heads of Hugging Face's
 // BertModel (pooler), BertForMaskedLM (transform + decoder tied to the word embeddings) and
 // BertForSequenceClassification (pooler + classifier). Every layer's attention probabilities per head.
+// Self-attention keeps Hugging Face's three projections `query`, `key`, `value` as Linear modules
+// (not one packed in_proj_weight), so PEFT's BERT targets (`query`, `value`) name real layers.
+import { MultiheadAttention, scaledDotProductAttention } from '@qkv/attention';
+import type { MultiheadAttentionForwardOptions, SdpaOptions } from '@qkv/attention';
 import { Dropout, Embedding, LayerNorm, Linear, Module } from '@qkv/nn';
-import { arange, DTypeError, ShapeError, ValueError, fmtShape } from '@qkv/tensor-core';
+import { arange, assertMaskDType, dims, DTypeError, ShapeError, toAdditiveMask, ValueError, fmtShape } from '@qkv/tensor-core';
 import type { Generator, Tensor } from '@qkv/tensor-core';
 import { TransformerEncoder } from '../layers/encoder.js';
 import { TransformerEncoderLayer } from '../layers/encoder-layer.js';
@@ -46,6 +50,97 @@ function activation(act: NonNullable<BertConfig['hiddenAct']>): Activation {
   if (act === 'gelu' || act === 'relu') return act;
   if (act === 'gelu_tanh') return (x: Tensor) => x.gelu('tanh');
   throw new ValueError(`BertModel: hiddenAct must be 'gelu', 'gelu_tanh' or 'relu', got '${String(act)}'`);
+}
+
+const SA = 'BertSelfAttention.forward';
+
+/**
+ * BERT's self-attention with Hugging Face's separate projections: `query`, `key`, `value` Linear(E, E)
+ * and `out_proj` (Hub: `attention.output.dense`). It is a MultiheadAttention (batch-first, self-attention
+ * only) whose packed `in_proj_weight` / `in_proj_bias` are replaced by the three Linear modules, with
+ * the same attention core (`scaledDotProductAttention`: fused when the weights are not wanted),
+ * key-padding semantics (a row whose keys are all padding gets zeros) and per-head weights.
+ * State dict: `query.{weight,bias}`, `key.*`, `value.*`, `out_proj.*`.
+ * N batch · T tokens · E embedDim · H heads · D = E / H.
+ * @example
+ * const sa = new BertSelfAttention(32, 4, { dropout: 0 });
+ * const [out, weights] = sa.forward(x, x, x, { keyPaddingMask, averageAttnWeights: false }); // x [N, T, 32] → [N, T, 32], [N, 4, T, T]
+ */
+export class BertSelfAttention extends MultiheadAttention {
+  query: Linear;
+  key: Linear;
+  value: Linear;
+
+  constructor(embedDim: number, numHeads: number, options: { dropout?: number; generator?: Generator } = {}) {
+    super(embedDim, numHeads, { dropout: options.dropout ?? 0, batchFirst: true, generator: options.generator });
+    this.inProjWeight = null; // the three Linear modules below take the packed projection's place
+    this.inProjBias = null;
+    const { generator } = options;
+    this.query = new Linear(embedDim, embedDim, { generator });
+    this.key = new Linear(embedDim, embedDim, { generator });
+    this.value = new Linear(embedDim, embedDim, { generator });
+    // after the projections, so the state dict lists query, key, value, out_proj (Hugging Face's order)
+    const outProj = this.outProj;
+    delete (this as { outProj?: Linear }).outProj;
+    this.outProj = outProj;
+  }
+
+  /**
+   * Self-attention of x [N, T, E] (query, key and value must be the same tensor): → [out [N, T, E],
+   * weights [N, H, T, T] (or [N, T, T] averaged) | null]. Only `keyPaddingMask` [N, T] (bool `true` =
+   * padding, or float added) masks; `attnMask` and `isCausal` are refused (BERT attends both ways).
+   */
+  override forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    const { keyPaddingMask = null, needWeights = true, averageAttnWeights = true } = options;
+    if (options.attnMask || options.isCausal) throw new ValueError(`${SA}: BERT attends both ways; give keyPaddingMask only, not attnMask or isCausal`);
+    if (query !== key || key !== value) throw new ValueError(`${SA}: self-attention only: query, key and value must be the same tensor`);
+    const [N, T] = dims(query, 3, SA, 'N, T, E');
+    if (query.shape[2] !== this.embedDim) throw new ShapeError(`${SA}: x must be [N, T, E] with E = ${this.embedDim}, got ${fmtShape(query.shape)}`);
+    let mask: Tensor | null = null;
+    if (keyPaddingMask) {
+      assertMaskDType(SA, 'keyPaddingMask', keyPaddingMask, { bool: 'true = padding', float32: 'added to the scores' });
+      if (keyPaddingMask.ndim !== 2 || keyPaddingMask.shape[0] !== N || keyPaddingMask.shape[1] !== T) {
+        throw new ShapeError(`${SA}: keyPaddingMask must be [N, T] = ${fmtShape([N, T])}, got ${fmtShape(keyPaddingMask.shape)}`);
+      }
+      mask = toAdditiveMask({ masked: keyPaddingMask }).reshape([N, 1, 1, T]);
+    }
+    const [H, D, E] = [this.numHeads, this.headDim, this.embedDim];
+    const heads = (x: Tensor) => x.reshape([N, T, H, D]).permute(0, 2, 1, 3); // [N, T, E] → [N, H, T, D]
+    const { output, weights } = scaledDotProductAttention<SdpaOptions>(heads(this.query.forward(query)), heads(this.key.forward(query)), heads(this.value.forward(query)), {
+      attnMask: mask, dropoutP: this.training ? this.dropout : 0, scale: 1 / Math.sqrt(D), generator: this.generator, returnWeights: needWeights,
+    }); // [N, H, T, D], [N, H, T, T] | null
+    const out = this.outProj.forward(output.permute(0, 2, 1, 3).reshape([N, T, E]));
+    const w = weights as Tensor | null; // a tensor exactly when returnWeights (needWeights) is true
+    if (!needWeights || !w) return [out, null];
+    return [out, averageAttnWeights ? w.mean(1) : w];
+  }
+}
+
+/**
+ * One BERT layer: a post-norm `TransformerEncoderLayer` (x = LN(x + SA(x)); x = LN(x + FF(x))) whose
+ * self-attention is a `BertSelfAttention` (separate query/key/value). State dict:
+ * `self_attn.{query,key,value,out_proj}.*`, `linear1.*`, `linear2.*`, `norm1.*`, `norm2.*`.
+ * @example const layer = new BertLayer(config); layer.forward(x, { srcKeyPaddingMask }) // [N, T, E]
+ */
+export class BertLayer extends TransformerEncoderLayer {
+  readonly bertConfig: BertConfig;
+
+  constructor(config: BertConfig) {
+    const { hiddenSize: E, generator } = config;
+    super(E, config.numAttentionHeads, {
+      dimFeedforward: config.intermediateSize, dropout: config.dropout ?? 0.1, activation: activation(config.hiddenAct ?? 'gelu'),
+      layerNormEps: config.layerNormEps ?? 1e-12, batchFirst: true, normFirst: false, generator,
+    });
+    this.bertConfig = config;
+    this.selfAttn = new BertSelfAttention(E, config.numAttentionHeads, { dropout: config.dropout ?? 0.1, generator });
+  }
+
+  /** A new layer with the same config and a copy of the weights. */
+  override clone(): BertLayer {
+    const copy = new BertLayer(this.bertConfig);
+    copy.loadStateDict(this.stateDict());
+    return copy.train(this.training);
+  }
 }
 
 /** Word + position + token-type embeddings, then LayerNorm and dropout: ids [B, T] → [B, T, E]. */
@@ -116,11 +211,7 @@ export class BertModel extends Module {
     const { hiddenSize: E, generator } = config;
     this.config = { ...config, generator: undefined };
     this.embeddings = new BertEmbeddings(config);
-    const layer = new TransformerEncoderLayer(E, config.numAttentionHeads, {
-      dimFeedforward: config.intermediateSize, dropout: config.dropout ?? 0.1, activation: activation(config.hiddenAct ?? 'gelu'),
-      layerNormEps: config.layerNormEps ?? 1e-12, batchFirst: true, normFirst: false, generator,
-    });
-    this.encoder = new TransformerEncoder(layer, config.numHiddenLayers);
+    this.encoder = new TransformerEncoder(new BertLayer(config), config.numHiddenLayers);
     this.pooler = options.addPoolingLayer ?? true ? new Linear(E, E, { generator }) : null;
   }
 
