@@ -38,6 +38,7 @@ function parseCommandLine() {
         out: { type: 'string' },
         'in-process': { type: 'boolean' },
         child: { type: 'string' }, // internal: run the one --suite and write its result to this file
+        part: { type: 'string' }, // internal: the configuration of the one --suite to run in this child (pretrained)
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -60,6 +61,7 @@ const ctx: BenchContext = {
   threads: Number(v.threads ?? Math.min(2, cpus().length)),
   backends: v.backend ?? ['cpu', 'wasm'],
   log: (line) => console.log(line),
+  ...(v.part === undefined ? {} : { part: v.part }),
 };
 const chosen = v.suite ? suites.filter((s) => v.suite!.includes(s.name)) : suites;
 if (v.suite && chosen.length !== v.suite.length) {
