@@ -19,7 +19,7 @@ const USAGE = `usage: node dist/bench.js [options]   (pnpm bench [options])
   --backend <name>    qkv backends to measure (repeatable; default cpu and wasm)
   --threads <n>       wasm threads (default min(2, cores))
   --quick             tiny sizes: check every answer, no meaningful timings
-  --small             the small sizes only (gemm 128³ and 512³, mha L = 128), for before/after runs
+  --small             the small sizes only (gemm 128³ and 512³, mha L = 128, pretrained: 6 layers), for before/after runs
   --json <file>       also write the results as JSON
   --out <dir>         write SVG charts and a markdown summary
   --in-process        run the suites in this process (no per-suite peak memory)
