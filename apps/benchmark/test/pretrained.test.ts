@@ -42,6 +42,7 @@ describe('pnpm bench --quick --suite pretrained', () => {
     expect(systems('forward')).toEqual(all);
     expect(systems('greedy')).toEqual(all);
     expect(systems('export')).toEqual(['qkv exportOnnx', 'qkv exportOnnx kvCache']);
+    for (const m of rows.filter((r) => r.case.startsWith('export'))) expect(m.rssAfterExportMb, m.system).toBeGreaterThanOrEqual(m.rssAfterLoadMb!);
     for (const m of rows.filter((r) => r.case.startsWith('forward'))) {
       expect(m.maxAbsDiff, m.system).toBeLessThanOrEqual(1e-3); // against qkv-cpu (qkv-wasm) or qkv-wasm (the others)
       expect(m.maxAbsDiff, m.system).toBeGreaterThanOrEqual(0);
@@ -66,7 +67,7 @@ describe('pretrainedTable', () => {
   const m = (c: string, system: string, ms: number, extra: Partial<PretrainedMeasurement> = {}): PretrainedMeasurement => ({ suite: 'pretrained', case: c, system, medianMs: ms, minMs: ms, maxMs: ms, runs: 1, ...extra });
   it('gives each system its load, forward and tokens/s with time ratios to qkv-wasm', () => {
     const rows: Measurement[] = [
-      m('export to ONNX', 'qkv exportOnnx', 3000),
+      m('export to ONNX', 'qkv exportOnnx', 3000, { rssAfterLoadMb: 560, rssAfterExportMb: 2010 }),
       m('load, x', 'qkv-wasm', 2000, { rssAfterLoadMb: 900, peakRssMb: 1300 }),
       m('forward, x', 'qkv-wasm', 1000),
       m('greedy 32, x', 'qkv-wasm', 8000, { work: { amount: 32, unit: 'tokens/s' } }),
@@ -77,6 +78,6 @@ describe('pretrainedTable', () => {
     const lines = pretrainedTable(rows).split('\n');
     expect(lines[2]).toBe('| qkv-wasm | 2.00 | 1000 | 1.00× | 4.0 | 1.00× | 900 | 1300 |');
     expect(lines[3]).toBe('| onnxruntime-node | 0.50 | 250 | 0.25× | 16.0 | 0.25× | - | 1500 |'); // 32 tokens in 2 s
-    expect(lines.at(-1)).toMatch(/^Export: qkv exportOnnx 3\.0 s\./);
+    expect(lines.at(-1)).toMatch(/^Export: qkv exportOnnx 3\.0 s, peak RSS 560 MB after loading on qkv-cpu, 2010 MB after both exports\./);
   });
 });

@@ -25,8 +25,10 @@ import { assertSameTokens } from './gpt-decode.js';
 export interface PretrainedMeasurement extends Measurement {
   /** Peak RSS (the OS's high-water mark, `process.resourceUsage().maxRSS`) of this configuration's child process at its end, MB. */
   peakRssMb?: number;
-  /** The same high-water mark right after loading (qkv: `fromPretrained`; ONNX Runtime: the first session), MB. */
+  /** The same high-water mark right after loading (qkv: `fromPretrained`; ONNX Runtime: the first session; export: on qkv-cpu), MB. */
   rssAfterLoadMb?: number;
+  /** Export rows: the high-water mark after both `exportOnnx` calls (before the round-trip and cpu checks), MB. */
+  rssAfterExportMb?: number;
 }
 
 /** The suite's model and sizes at a run mode. */
@@ -190,6 +192,17 @@ async function runPartHere(ctx: BenchContext, part: Part): Promise<PretrainedMea
     // qkv-cpu (the independent reference) on the first tokens, the load → save round trip, and both ONNX graphs
     await useQkv('cpu', 1);
     const { model } = await fromPretrained<GPT>(part.model, { tokenizer: false });
+    const rssAfterLoadMb = peakRssMb();
+    const exported: [string, number][] = [];
+    for (const [system, kvCache] of [['qkv exportOnnx', false], ['qkv exportOnnx kvCache', true]] as const) {
+      const t0 = performance.now();
+      const bytes = exportOnnx(model, [], { kvCache });
+      exported.push([system, performance.now() - t0]);
+      await writeFile(file(kvCache ? 'gpt2-kv.onnx' : 'gpt2.onnx'), bytes);
+      ctx.log(`pretrained: ${kvCache ? 'gpt2-kv.onnx' : 'gpt2.onnx'} is ${(bytes.length / MB).toFixed(1)} MiB`);
+    }
+    const rssAfterExportMb = peakRssMb();
+    for (const [system, ms] of exported) row(cases.export, system, once(ms), { maxAbsDiff: 0, rssAfterLoadMb, rssAfterExportMb });
     const saved = pretrainedFiles(model).get('model.safetensors')!;
     const onDisk = await readFile(join(part.model, 'model.safetensors'));
     if (saved.length !== onDisk.length || Buffer.compare(Buffer.from(saved.buffer, saved.byteOffset, saved.length), onDisk) !== 0) {
@@ -198,14 +211,6 @@ async function runPartHere(ctx: BenchContext, part: Part): Promise<PretrainedMea
     const head = ids.subarray(0, shape.cpuTokens);
     const cpuLogits = tidy(() => noGrad(() => model.forward(tensor(head, { shape: [1, head.length], dtype: 'int32' })).dataSync() as Float32Array));
     await writeF32(file('cpu-logits.f32'), cpuLogits);
-    for (const [system, kvCache] of [['qkv exportOnnx', false], ['qkv exportOnnx kvCache', true]] as const) {
-      const t0 = performance.now();
-      const bytes = exportOnnx(model, [], { kvCache });
-      const ms = performance.now() - t0;
-      await writeFile(file(kvCache ? 'gpt2-kv.onnx' : 'gpt2.onnx'), bytes);
-      row(cases.export, system, once(ms), { maxAbsDiff: 0 });
-      ctx.log(`pretrained: ${kvCache ? 'gpt2-kv.onnx' : 'gpt2.onnx'} is ${(bytes.length / MB).toFixed(1)} MiB`);
-    }
     return out;
   }
 
@@ -268,7 +273,10 @@ export function pretrainedTable(ms: Measurement[]): string {
     const tps = gen?.work ? (gen.work.amount / (gen.medianMs / 1000)).toFixed(1) : '-';
     return `| ${s} | ${load ? (load.medianMs / 1000).toFixed(2) : '-'} | ${fwd ? fwd.medianMs.toFixed(0) : '-'} | ${ratio(fwd, base.forward)} | ${tps} | ${ratio(gen, base.generate)} | ${load?.rssAfterLoadMb?.toFixed(0) ?? '-'} | ${load?.peakRssMb?.toFixed(0) ?? '-'} |`;
   });
-  const exports = rows.filter((m) => m.case.startsWith('export')).map((m) => `${m.system} ${(m.medianMs / 1000).toFixed(1)} s`);
+  const exportRows = rows.filter((m) => m.case.startsWith('export'));
+  const exports = exportRows.map((m) => `${m.system} ${(m.medianMs / 1000).toFixed(1)} s`);
+  const e = exportRows[0];
+  if (e?.rssAfterExportMb !== undefined) exports.push(`peak RSS ${e.rssAfterLoadMb?.toFixed(0) ?? '-'} MB after loading on qkv-cpu, ${e.rssAfterExportMb.toFixed(0)} MB after both exports`);
   return [
     '| system | load s | forward ms | forward ÷ qkv-wasm | generation tokens/s | generation time ÷ qkv-wasm | peak RSS after load, MB | peak RSS of the configuration, MB |',
     '|---|---|---|---|---|---|---|---|',
