@@ -19,7 +19,7 @@ const USAGE = `usage: node dist/bench.js [options]   (pnpm bench [options])
   --backend <name>    qkv backends to measure (repeatable; default cpu and wasm)
   --threads <n>       wasm threads (default min(2, cores))
   --quick             tiny sizes: check every answer, no meaningful timings
-  --small             the small sizes only (gemm 128³ and 512³, mha L = 128), for before/after runs
+  --small             the small sizes only (gemm 128³ and 512³, mha L = 128, pretrained: 6 layers), for before/after runs
   --json <file>       also write the results as JSON
   --out <dir>         write SVG charts and a markdown summary
   --in-process        run the suites in this process (no per-suite peak memory)
@@ -38,6 +38,7 @@ function parseCommandLine() {
         out: { type: 'string' },
         'in-process': { type: 'boolean' },
         child: { type: 'string' }, // internal: run the one --suite and write its result to this file
+        part: { type: 'string' }, // internal: the configuration of the one --suite to run in this child (pretrained)
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -60,6 +61,7 @@ const ctx: BenchContext = {
   threads: Number(v.threads ?? Math.min(2, cpus().length)),
   backends: v.backend ?? ['cpu', 'wasm'],
   log: (line) => console.log(line),
+  ...(v.part === undefined ? {} : { part: v.part }),
 };
 const chosen = v.suite ? suites.filter((s) => v.suite!.includes(s.name)) : suites;
 if (v.suite && chosen.length !== v.suite.length) {

@@ -29,6 +29,8 @@ export interface BenchContext {
   threads: number;
   backends: string[];
   log: (line: string) => void;
+  /** Internal (`--part`): a suite that runs its configurations in child processes of their own (pretrained) gets the one to run here. */
+  part?: string;
 }
 
 /**

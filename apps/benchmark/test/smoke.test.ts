@@ -43,7 +43,7 @@ describe('pnpm bench --quick', () => {
     const stdout = execFileSync('node', [dist, '--quick', '--out', out, '--json', join(out, 'r.json')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(stdout).toMatch(/every result checked against its reference before timing/);
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as { measurements: { suite: string; system: string; maxAbsDiff?: number }[]; memory: Record<string, { peakRssMb: number; peakHeapMb: number }> };
-    const all = ['gemm', 'norm', 'mha', 'encoder', 'gpt-decode', 'rnn-vs-attention', 'tokenizer', 'finetune'];
+    const all = ['gemm', 'norm', 'mha', 'encoder', 'gpt-decode', 'rnn-vs-attention', 'tokenizer', 'finetune', 'pretrained'];
     expect(new Set(json.measurements.map((m) => m.suite))).toEqual(new Set(all));
     expect(json.measurements.every((m) => m.maxAbsDiff !== undefined)).toBe(true); // every row was checked
     const systems = (suite: string) => new Set(json.measurements.filter((m) => m.suite === suite).map((m) => m.system));

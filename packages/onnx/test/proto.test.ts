@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import protobuf from 'protobufjs/light.js';
+import { describe, expect, it, vi } from 'vitest';
 import { GPT } from '@qkv/transformer';
 import { manualSeed } from '@qkv/tensor-core';
-import { decodeModel, encodeModel, exportOnnx, readInitializers, DataType } from '../src/index.js';
+import { decodeModel, encodeModel, exportOnnx, exportOnnxGraph, readInitializers, DataType } from '../src/index.js';
 import type { ModelProto } from '../src/index.js';
+import { ModelProtoType } from '../src/proto/schema.js';
 import { ids } from './helpers.js';
 
 const bits = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -64,5 +66,38 @@ describe('the ONNX protobuf writer and reader', () => {
     model.graph.initializer.push(model.graph.initializer[0]!);
     expect(() => readInitializers(encodeModel(model))).toThrow(/appears twice/);
     expect(() => decodeModel(new Uint8Array([0xff, 0xff, 0xff]))).toThrow(/decodeModel: not an ONNX ModelProto/);
+  });
+});
+
+describe('encodeModel at size', () => {
+  it('writes a model with 8 MB of weights into one buffer sized up front, the bytes protobufjs itself encodes', () => {
+    manualSeed(4);
+    const big = new GPT({ vocabSize: 4096, blockSize: 64, nLayer: 2, nHead: 4, nEmbd: 256 }).eval(); // wte alone is 4 MiB
+    const model = exportOnnxGraph(big, []).model;
+    const raw = model.graph.initializer.reduce((n, t) => n + (t.rawData?.length ?? 0), 0);
+    expect(raw).toBeGreaterThan(8e6);
+    const writer = protobuf.Writer.create();
+    const alloc = vi.spyOn(writer.constructor as typeof protobuf.Writer, 'alloc');
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeModel(model);
+      // protobufjs left to itself doubles its buffer from 128 bytes (twice past raw / 2) and copies it at the end
+      expect(alloc.mock.calls.filter(([size]) => size > raw / 2).map(([size]) => size >= raw)).toEqual([true]);
+    } finally {
+      alloc.mockRestore();
+    }
+    const reference = ModelProtoType.encode(ModelProtoType.fromObject(model)).finish();
+    expect(bytes.length).toBe(reference.length);
+    expect(Buffer.compare(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), Buffer.from(reference))).toBe(0);
+    expect(bytes.buffer.byteLength - bytes.length).toBeLessThanOrEqual(15 * model.graph.initializer.length + 16); // the returned view keeps little spare room
+    expect(readInitializers(bytes).get('transformer.wte.weight')!.shape).toEqual([4096, 256]);
+  });
+
+  it('encodes a model without raw_data (float_data, int64_data) as protobufjs does', () => {
+    const model: ModelProto = {
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'test', producerVersion: '1',
+      graph: { name: 'g', node: [], initializer: [{ name: 'w', dims: [2], dataType: DataType.FLOAT, floatData: [0.5, -2] }], input: [], output: [] },
+    };
+    expect(Array.from(encodeModel(model))).toEqual(Array.from(ModelProtoType.encode(ModelProtoType.fromObject(model)).finish()));
   });
 });

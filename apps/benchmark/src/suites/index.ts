@@ -6,6 +6,7 @@ import { gemmSuite } from './gemm.js';
 import { gptDecodeSuite } from './gpt-decode.js';
 import { mhaSuite } from './mha.js';
 import { normSuite } from './norm.js';
+import { pretrainedSuite, pretrainedTable } from './pretrained.js';
 import { courseTable, rnnVsAttentionSuite } from './rnn-vs-attention.js';
 import { tokenizerSuite } from './tokenizer.js';
 
@@ -27,4 +28,5 @@ export const suites: Suite[] = [
   { name: 'rnn-vs-attention', title: 'RNN vs self-attention (the course\'s comparison), n = 512, d = 512', run: rnnVsAttentionSuite, summarize: courseTable },
   { name: 'tokenizer', title: 'GPT-2 tokenizer throughput', run: tokenizerSuite },
   { name: 'finetune', title: 'Fine-tuning step on the GPT-2-small shape, B 1 × T 128: LoRA vs full (tokens/s, memory)', run: finetuneSuite, summarize: finetuneTable },
+  { name: 'pretrained', title: 'A GPT-2-small-shaped Hub folder: load, forward on 128 tokens, cached generation, peak RSS; qkv-wasm vs ONNX Runtime on the same model', run: pretrainedSuite, summarize: pretrainedTable },
 ];

@@ -1,5 +1,6 @@
 // ModelProto bytes ⇄ objects through protobufjs, and the initializers of a file read back as typed
 // arrays with every field checked (a reader never trusts a length, dtype or name it has not checked).
+import protobuf from 'protobufjs/light.js';
 import { DataType, ModelProtoType } from './schema.js';
 import type { ModelProto, TensorProto } from './schema.js';
 
@@ -10,7 +11,19 @@ import type { ModelProto, TensorProto } from './schema.js';
 export function encodeModel(model: ModelProto): Uint8Array {
   const problem = ModelProtoType.verify(model);
   if (problem) throw new TypeError(`encodeModel: the model does not fit onnx.ModelProto: ${problem}`);
-  return ModelProtoType.encode(ModelProtoType.fromObject(model)).finish();
+  // One buffer sized up front and returned as is: left to itself, protobufjs's writer doubles its
+  // buffer as it fills and copies it once more at the end, so a 475 MiB GPT-2 held two buffers of the
+  // file's size (and briefly a third) beside the model. The size bound is the model encoded without
+  // its raw_data, plus each raw_data's bytes and at most 15 bytes of tag and length prefixes per
+  // initializer (its own, the raw_data's and the growth of the graph's).
+  const initializers = model.graph?.initializer ?? [];
+  const withoutRaw = initializers.map((t) => Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'rawData')) as unknown as TensorProto);
+  let bound = ModelProtoType.encode(ModelProtoType.fromObject({ ...model, graph: { ...model.graph, initializer: withoutRaw } })).finish().length + 16;
+  for (const t of initializers) bound += (t.rawData?.length ?? 0) + 15;
+  const writer = protobuf.Writer.create();
+  writer.buf = (writer.constructor as typeof protobuf.Writer).alloc(bound);
+  ModelProtoType.encode(ModelProtoType.fromObject(model), writer);
+  return writer.buf.length - writer.pos <= 15 * initializers.length + 16 ? writer.buf.subarray(0, writer.pos) : writer.finish();
 }
 
 /**
