@@ -1,7 +1,7 @@
 // fusedAttention: the same numbers as the composed ops (scores, mask, softmax, weighted sum), the
 // same gradients as finite differences, and op-named errors.
 import { describe, expect, it } from 'vitest';
-import { arange, cat, DTypeError, full, fusedAttention, randn, ShapeError, tensor, ValueError, where, zeros } from '../src/index.js';
+import { arange, cat, DTypeError, full, fusedAttention, grad, randn, ShapeError, tensor, ValueError, where, zeros } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { expectClose, gradCheck } from '../src/testing/index.js';
 
@@ -27,6 +27,18 @@ describe('fusedAttention', () => {
       const [q, k, v] = [randn([...batch, L, 8]), randn([...batch, S, 8]), randn([...batch, S, 3])];
       const mask = maskShape ? randn(maskShape) : null;
       expectClose(fusedAttention(q, k, v, { mask, causal, scale: 0.4 }), composed(q, k, v, mask, causal, 0.4), { atol: 1e-6, rtol: 1e-5 });
+    });
+  }
+
+  for (const [name, batch, L, S, maskShape, causal] of [...cases, ['every key of one row hidden', [2], 3, 5, [3, 5], false] as const]) {
+    it(`has the composed ops' gradients (the FusedAttentionGrad kernel): ${name}`, () => {
+      const [q, k, v, dy] = [randn([...batch, L, 8]), randn([...batch, S, 8]), randn([...batch, S, 3]), randn([...batch, L, 3])];
+      // the last case hides every key of query 0
+      const mask = name.startsWith('every') ? cat([full([1, S], -Infinity), randn([L - 1, S])], 0) : maskShape ? randn(maskShape) : null;
+      const loss = (f: typeof composed) => (a: Tensor, b: Tensor, c: Tensor) => f(a, b, c, mask, causal, 0.4).mul(dy).sum();
+      const fused = grad(loss((a, b, c, m, cs, sc) => fusedAttention(a, b, c, { mask: m, causal: cs, scale: sc })))(q, k, v);
+      const reference = grad(loss(composed))(q, k, v);
+      fused.forEach((g, i) => expectClose(g, reference[i]!, { atol: 1e-5, rtol: 1e-4 }));
     });
   }
 

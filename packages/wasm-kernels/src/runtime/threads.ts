@@ -20,6 +20,17 @@ export function runRows(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (th
   else local(0, rows);
 }
 
+/**
+ * Runs `local` on items [0, items) of a job of `macs` multiply-adds, split across `pool` one item
+ * apiece or more (no alignment) when there is a pool, at least 2 items and enough work; else on the
+ * calling thread alone. For jobs whose items are whole heads, images or other independent units.
+ * @example runItems(wb.pool, 'attentionGradHeads', (t) => [params, scratch + t * bytes], N, macs, local)
+ */
+export function runItems(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], items: number, macs: number, local: (i0: number, i1: number) => void): void {
+  if (pool && items >= 2 && macs >= THREAD_MIN_MACS) pool.dispatch(kernel, argsOf, items, 1, local);
+  else local(0, items);
+}
+
 interface AnyWorker {
   postMessage(message: unknown): void;
   terminate(): unknown;
