@@ -100,4 +100,37 @@ describe('FusedAttentionGrad on wasm', () => {
     expect(wb.heap.inUse).toBe(inUse);
     await expectSameAsCpu(shapes, g, tol);
   });
+
+  it('never holds an [N, L, S] block on the heap during the backward (it does without the kernel)', async () => {
+    await setBackend('wasm');
+    const wb = backendInstance('wasm') as WasmBackend;
+    const [N, L, D] = [8, 512, 8]; // the weights would be N·L·L·4 = 8 MiB, q, k, v and w 128 KiB each
+    const [q, k, v, w] = [0, 1, 2, 3].map((i) => tensor(floats(N * L * D, 70 + i), { shape: [N, L, D] }));
+    const peakOf = (run: () => void): number => {
+      const alloc = wb.heap.alloc.bind(wb.heap);
+      const base = wb.heap.inUse;
+      let peak = base;
+      wb.heap.alloc = (bytes: number): number => {
+        const ptr = alloc(bytes);
+        peak = Math.max(peak, wb.heap.inUse);
+        return ptr;
+      };
+      try {
+        run();
+      } finally {
+        wb.heap.alloc = alloc;
+      }
+      return peak - base;
+    };
+    const weights = N * L * L * 4;
+    const fused = peakOf(() => grads({ causal: true })(q!, k!, v!, w!).dispose());
+    expect(fused).toBeLessThan(weights / 4); // the packed k, v, the three gradients and their copies: O(N·L·D)
+    // the same backward with a mask that needs its own gradient composes the ops, [N, L, L] included
+    const mask = tensor(new Float32Array(L * L), { shape: [L, L] });
+    const composed = peakOf(() => {
+      const [, , , dm] = grad((a: Tensor, b: Tensor, c: Tensor, m: Tensor) => fusedAttention(a, b, c, { mask: m }).mul(w!).sum())(q!, k!, v!, mask);
+      dm!.dispose();
+    });
+    expect(composed).toBeGreaterThan(weights);
+  });
 });
