@@ -63,6 +63,12 @@ describe('fusedAttention', () => {
     gradCheck((q, k, v) => fusedAttention(q, k, v, { mask: where(keep, 0, -Infinity) }), [randn([2, 3]), randn([4, 3]), randn([4, 2])]);
   });
 
+  it('has finite-difference gradients through the FusedAttentionGrad kernel (constant masks, L ≠ S, E ≠ Ev)', () => {
+    const padding = cat([zeros([1, 1, 1, 6]), cat([zeros([1, 1, 1, 4]), full([1, 1, 1, 2], -Infinity)], 3)], 0); // [2, 1, 1, 6]: batch 1 pads 2 keys
+    gradCheck((q, k, v) => fusedAttention(q, k, v, { mask: padding.add(0), scale: 0.6 }), [randn([2, 3, 5, 4]), randn([2, 3, 6, 4]), randn([2, 3, 6, 3])]);
+    gradCheck((q, k, v) => fusedAttention(q, k, v, { mask: randn([5, 1]), causal: true }), [randn([3, 5, 2]), randn([3, 7, 2]), randn([3, 7, 6])]);
+  });
+
   it('names itself and the expected shapes in its errors', () => {
     const [q, k, v] = [randn([2, 3, 4]), randn([2, 5, 4]), randn([2, 5, 3])];
     expect(() => fusedAttention(q, randn([2, 5, 6]), v)).toThrow(ShapeError);
