@@ -8,7 +8,7 @@
 //
 // Legend: N heads (flattened batch) · L queries · S keys · E query/key dim · Ev value dim.
 import { t00, t01, t10, t11, t20, t21, t30, t31, tile4x8, madd } from './tile';
-import { packQ, scoreBlock, softmaxBlock, storeOut } from './attention';
+import { attentionPackK, attentionPackV, packQ, scoreBlock, softmaxBlock, storeOut } from './attention';
 
 // Fields of the parameter block (i32 slots; SCALE is an f32), written by src/kernels/attention-grad.ts.
 // @ts-ignore: decorator
@@ -55,6 +55,10 @@ import { packQ, scoreBlock, softmaxBlock, storeOut } from './attention';
 @inline const VTB = 20;
 // @ts-ignore: decorator
 @inline const KCB = 21;
+// @ts-ignore: decorator
+@inline const K = 22; // k [N, S, E], packed into KT and KC by the thread that owns the head
+// @ts-ignore: decorator
+@inline const V = 23; // v [N, S, Ev], packed into VT likewise
 
 // @ts-ignore: decorator
 @inline function field(params: usize, i: i32): i32 {
@@ -189,7 +193,8 @@ function gradBlock(params: usize, scratch: usize, n: i32, l0: i32): void {
 }
 
 /**
- * Heads [n0, n1) of the backward: dQ, dK, dV of each (fields above; dK and dV zeroed here).
+ * Heads [n0, n1) of the backward: dQ, dK, dV of each (fields above; K and V packed and dK, dV
+ * zeroed here).
  * `scratch` holds (E + Ev)·16 + ⌈S/8⌉·256 + max(E, Ev)·16 bytes for this thread alone. Threads
  * call it on disjoint head ranges.
  */
@@ -199,6 +204,10 @@ export function attentionGradHeads(params: usize, scratch: usize, n0: i32, n1: i
   const E = field(params, DIM_E);
   const Ev = field(params, DIM_EV);
   for (let n = n0; n < n1; n++) {
+    const k = <usize>field(params, K) + (<usize>n * <usize>S * <usize>E << 2);
+    attentionPackK(k, S, E, <usize>field(params, KT) + <usize>n * <usize>field(params, KTB));
+    attentionPackK(<usize>field(params, V) + (<usize>n * <usize>S * <usize>Ev << 2), S, Ev, <usize>field(params, VT) + <usize>n * <usize>field(params, VTB));
+    attentionPackV(k, S, E, <usize>field(params, KC) + <usize>n * <usize>field(params, KCB));
     memory.fill(<usize>field(params, DK) + (<usize>n * <usize>S * <usize>E << 2), 0, <usize>S * <usize>E << 2);
     memory.fill(<usize>field(params, DV) + (<usize>n * <usize>S * <usize>Ev << 2), 0, <usize>S * <usize>Ev << 2);
     for (let l0 = 0; l0 < L; l0 += 4) gradBlock(params, scratch, n, l0);

@@ -1,6 +1,6 @@
-// FusedAttentionGrad on the heap (assembly/attention-grad.ts): K and V of every head packed once
-// (Kᵀ and Vᵀ panels for the scores and dP, K in column panels for dQ), then each head's blocks of 4
-// query rows, heads split across threads so no two threads write the same dK/dV rows.
+// FusedAttentionGrad on the heap (assembly/attention-grad.ts): heads split across threads, so no two
+// threads write the same dK/dV rows; each packs its heads' K and V once (Kᵀ and Vᵀ panels for the
+// scores and dP, K in column panels for dQ), then goes through their blocks of 4 query rows.
 import { sizeOf, trailingDims } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
@@ -9,7 +9,7 @@ import { maskLayout } from './attention.js';
 import { onCpuViews } from './fallback.js';
 
 /** Slots of the parameter block, in assembly/attention-grad.ts's order. */
-const FIELDS = ['q', 'kT', 'vT', 'kC', 'mask', 'maskOffsets', 'msL', 'msS', 'causal', 'L', 'S', 'E', 'Ev', 'scale', 'o', 'dy', 'dq', 'dk', 'dv', 'kTBytes', 'vTBytes', 'kCBytes'] as const;
+const FIELDS = ['q', 'kT', 'vT', 'kC', 'mask', 'maskOffsets', 'msL', 'msS', 'causal', 'L', 'S', 'E', 'Ev', 'scale', 'o', 'dy', 'dq', 'dk', 'dv', 'kTBytes', 'vTBytes', 'kCBytes', 'k', 'v'] as const;
 type Params = Record<(typeof FIELDS)[number], number>;
 
 const onCpu = onCpuViews('FusedAttentionGrad');
@@ -40,16 +40,11 @@ export const fusedAttentionGradKernel: KernelFunc<'FusedAttentionGrad'> = (args)
   const [kT, vT, kC, params, offsets, scratch] = blocks;
   try {
     const [qPtr, kPtr, vPtr, oPtr, dyPtr] = [q, k, v, o, dy].map((t) => wb.handleOf(t!).ptr) as [number, number, number, number, number];
-    for (let n = 0; n < N; n++) {
-      x.attentionPackK(kPtr + n * S * E * 4, S, E, kT + n * kTBytes);
-      x.attentionPackK(vPtr + n * S * Ev * 4, S, Ev, vT + n * vTBytes);
-      x.attentionPackV(kPtr + n * S * E * 4, S, E, kC + n * kCBytes);
-    }
     const layout = mask ? maskLayout(mask, batch, L, S) : { offsets: [], msL: 0, msS: 0 };
     const p: Params = {
       q: qPtr, kT, vT, kC, mask: mask ? wb.handleOf(mask).ptr : 0, maskOffsets: offsets, msL: layout.msL, msS: layout.msS,
       causal: causal ? 1 : 0, L, S, E, Ev, scale: 0, o: oPtr, dy: dyPtr,
-      dq: out.ptr, dk: out.ptr + N * L * E * 4, dv: out.ptr + N * (L * E + S * E) * 4, kTBytes, vTBytes, kCBytes,
+      dq: out.ptr, dk: out.ptr + N * L * E * 4, dv: out.ptr + N * (L * E + S * E) * 4, kTBytes, vTBytes, kCBytes, k: kPtr, v: vPtr,
     };
     // views after every allocation: growing the memory detaches earlier ones
     const i32 = new Int32Array(wb.heap.memory.buffer);
