@@ -9,7 +9,7 @@ export { compare, logicalNot } from './compare';
 export { where, cast } from './select';
 export { gather, scatterAdd, indexSelect, indexAdd } from './gather';
 export { copyStrided, fill } from './copy';
-export { unaryRange, binaryRange, binaryGrid, softmaxRange, layerNormRange } from './ranges';
+export { unaryRange, binaryRange, binaryGrid, softmaxRange, layerNormRange, compareRange, whereRange } from './ranges';
 
 /** First byte the TypeScript allocator may use (after static data and the stack). */
 export function heapBase(): usize {

@@ -1,9 +1,9 @@
 // The rest of a training step on the thread pool: unary maps (GELU, ReLU, exp, …), broadcasting
 // binary maps (same shape, scalar, bias rows, per-row scales: Adam's update is made of these),
-// softmax / log-softmax and layer norm are split across threads above a size threshold, compute
+// comparisons and where (ReLU's gradient), softmax / log-softmax and layer norm are split across threads above a size threshold, compute
 // bit for bit what one thread computes (each thread owns whole elements or rows) and equal cpu.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendInstance, layerNorm, setBackend, tensor } from '@qkv/tensor-core';
+import { backendInstance, layerNorm, setBackend, tensor, where } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { WasmBackend } from '../src/backend.js';
 import '../src/index.js';
@@ -54,6 +54,9 @@ describe('threads in element-wise, softmax and layer-norm kernels', () => {
     ['log-softmax over the last dim', 'softmaxRange', [big], (x) => x.logSoftmax(-1)],
     ['softmax over a middle dim', 'softmaxRange', [[37, 41, 103]], (x) => x.softmax(1)],
     ['layer norm', 'layerNormRange', [big], (x) => layerNorm(x, [517])],
+    ['x > 0 (the ReLU gradient mask)', 'compareRange', [big], (x) => x.gt(0).float()],
+    ['a ≤ b, same shapes', 'compareRange', [big, big], (a, b) => a.le(b).float()],
+    ['where(x > 0, dy, 0) (the ReLU gradient)', 'whereRange', [big, big], (x, dy) => where(x.gt(0), dy, 0)],
   ];
   for (const [name, kernel, shapes, fn] of cases) {
     it(`splits ${name} across 2 threads, bit-identical to 1 thread and equal to cpu`, async () => {

@@ -49,6 +49,7 @@ export function binaryKernel(name: BinaryKernel): KernelFunc<BinaryKernel> {
     // innermost strides are 1 (walked) or 0 (broadcast); a scalar output has no dims at all
     const inc = (s: number[]): number => (last >= 0 ? s[last]! : 0);
     const flags = code | (inc(sa) << 8) | (inc(sb) << 9);
+    if (n === 0) return { handle: out, shape, dtype: 'float32' };
     if (m.shape.length <= 1) {
       const len = m.shape[0] ?? 1;
       runSplit(wb.pool, 'binaryRange', () => [flags, ap, bp, out.ptr], len, ALIGN, len * 2, (i0, i1) => wb.exports.binaryRange(flags, ap, bp, out.ptr, i0, i1));
