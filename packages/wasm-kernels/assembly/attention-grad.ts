@@ -132,7 +132,7 @@ function rowDots(dy: usize, o: usize, Ev: i32, mr: i32): v128 {
 }
 
 /** One block of 4 query rows of head n (see the file comment); `scratch` as attentionGradHeads. */
-function gradBlock(params: usize, scratch: usize, n: i32, l0: i32): void {
+function gradBlock(params: usize, scratch: usize, n: i32, l0: i32, dkAll: usize, dvAll: usize): void {
   const L = field(params, LEN_L);
   const S = field(params, LEN_S);
   const E = field(params, DIM_E);
@@ -188,8 +188,8 @@ function gradBlock(params: usize, scratch: usize, n: i32, l0: i32): void {
     if (mr > 3) storeOut(o + 3 * ldq, t30, t31, 1, nc);
   }
   // dK += dSᵀ·Q, dV += Pᵀ·dY
-  rank4Update(<usize>field(params, DK) + (<usize>n * <usize>S * <usize>E << 2), E, dps, Sv, fourRows(q, E, mr, pad));
-  rank4Update(<usize>field(params, DV) + (<usize>n * <usize>S * <usize>Ev << 2), Ev, ps, Sv, fourRows(dy, Ev, mr, pad));
+  rank4Update(dkAll + (<usize>n * <usize>S * <usize>E << 2), E, dps, Sv, fourRows(q, E, mr, pad));
+  rank4Update(dvAll + (<usize>n * <usize>S * <usize>Ev << 2), Ev, ps, Sv, fourRows(dy, Ev, mr, pad));
 }
 
 /**
@@ -210,6 +210,19 @@ export function attentionGradHeads(params: usize, scratch: usize, n0: i32, n1: i
     attentionPackV(k, S, E, <usize>field(params, KC) + <usize>n * <usize>field(params, KCB));
     memory.fill(<usize>field(params, DK) + (<usize>n * <usize>S * <usize>E << 2), 0, <usize>S * <usize>E << 2);
     memory.fill(<usize>field(params, DV) + (<usize>n * <usize>S * <usize>Ev << 2), 0, <usize>S * <usize>Ev << 2);
-    for (let l0 = 0; l0 < L; l0 += 4) gradBlock(params, scratch, n, l0);
+    for (let l0 = 0; l0 < L; l0 += 4) gradBlock(params, scratch, n, l0, <usize>field(params, DK), <usize>field(params, DV));
+  }
+}
+
+/**
+ * Rows [r0, r1) of N·Lp query rows (Lp = L rounded up to 4), for fewer heads than threads: K and V
+ * already packed, dQ rows written in place, dK and dV added into this thread's own [N, S, E] and
+ * [N, S, Ev] sums at dkAll, dvAll (zeroed by the caller, which adds the threads' sums up after).
+ */
+export function attentionGradRows(params: usize, scratch: usize, dkAll: usize, dvAll: usize, r0: i32, r1: i32): void {
+  const Lp = (field(params, LEN_L) + 3) & ~3;
+  for (let r = r0; r < r1; r += 4) {
+    const n = r / Lp;
+    gradBlock(params, scratch, n, r - n * Lp, dkAll, dvAll);
   }
 }

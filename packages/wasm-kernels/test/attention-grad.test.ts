@@ -1,11 +1,12 @@
 // FusedAttentionGrad on wasm (the backward of fusedAttention): dq, dk, dv against the cpu kernel
 // (itself checked against the composed ops and finite differences in tensor-core), against finite
 // differences here, for sizes around the 4-row blocks and 8-key panels, L ≠ S, E ≠ Ev, every mask,
-// causal, rows with no visible key, more heads than threads, and bit-identical on 1 and 2 threads.
+// causal, rows with no visible key, more heads than threads (bit-identical on 1 and 2 threads) and
+// fewer (rows split, per-thread sums), and no [N, L, S] block on the heap.
 import { describe, expect, it } from 'vitest';
 import { backendInstance, cat, fusedAttention, grad, setBackend, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import { gradCheck } from '@qkv/tensor-core/testing';
+import { expectClose, gradCheck } from '@qkv/tensor-core/testing';
 import type { WasmBackend } from '../src/backend.js';
 import '../src/index.js';
 import { nativeKernels } from '../src/register.js';
@@ -99,6 +100,36 @@ describe('FusedAttentionGrad on wasm', () => {
     one.dispose();
     expect(wb.heap.inUse).toBe(inUse);
     await expectSameAsCpu(shapes, g, tol);
+  });
+
+  it('splits rows across 2 threads when there are fewer heads than threads, each thread with its own dK, dV sums', async () => {
+    await setBackend('wasm');
+    const wb = backendInstance('wasm') as WasmBackend;
+    const shapes = [[1, 70, 32], [1, 90, 32], [1, 90, 24], [1, 70, 24], [70, 90]];
+    const xs = shapes.map((s, i) => tensor(floats(s.reduce((a, b) => a * b, 1), 80 + i), { shape: s }));
+    const g = grads({ maskOf: sharp, causal: true });
+    const f = (...ts: Tensor[]): Tensor => tidy(() => g(...ts));
+    const one = f(...xs);
+    await setThreads(2);
+    try {
+      const split: string[] = [];
+      const dispatch = wb.pool!.dispatch.bind(wb.pool!);
+      wb.pool!.dispatch = (...args) => {
+        split.push(args[0]);
+        dispatch(...args);
+      };
+      const inUse = wb.heap.inUse;
+      const [two, again] = [f(...xs), f(...xs)];
+      expect(split).toContain('attentionGradRows');
+      expect(Array.from(again.dataSync())).toEqual(Array.from(two.dataSync())); // the same sums in the same order
+      expectClose(two, one, tol);
+      [two, again].forEach((t) => t.dispose());
+      expect(wb.heap.inUse).toBe(inUse);
+      await expectSameAsCpu(shapes, g, tol);
+    } finally {
+      await setThreads(1);
+    }
+    one.dispose();
   });
 
   it('never holds an [N, L, S] block on the heap during the backward (it does without the kernel)', async () => {

@@ -1,12 +1,37 @@
 // FusedAttentionGrad on the heap (assembly/attention-grad.ts): heads split across threads, so no two
 // threads write the same dK/dV rows; each packs its heads' K and V once (Kᵀ and Vᵀ panels for the
-// scores and dP, K in column panels for dQ), then goes through their blocks of 4 query rows.
+// scores and dP, K in column panels for dQ), then goes through their blocks of 4 query rows. With
+// fewer heads than threads, rows are split instead and each thread keeps its own dK, dV sums.
 import { sizeOf, trailingDims } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
-import { runItems } from '../runtime/threads.js';
+import { runItems, runRows } from '../runtime/threads.js';
+import { binaryCodes } from './op-codes.js';
 import { maskLayout } from './attention.js';
 import { onCpuViews } from './fallback.js';
+
+/**
+ * Fewer heads than threads: query rows split across threads (K and V packed already), each adding
+ * dK, dV into its own sums (thread 0 into the output), which are then added up in thread order. The
+ * result depends on the number of threads in the last bits (the sums' order), never on timing.
+ */
+function byRows(wb: WasmBackend, o: { params: number; scratch: number; scratchBytes: number; rows: number; dk: number; dkSize: number; dvSize: number; macs: number }): void {
+  const x = wb.exports;
+  const extra = (wb.pool?.size ?? 1) - 1;
+  const size = o.dkSize + o.dvSize; // dK then dV, in the output and in each thread's sums
+  const sums = wb.heap.alloc(extra * size * 4);
+  try {
+    new Float32Array(wb.heap.memory.buffer, o.dk, size).fill(0);
+    new Float32Array(wb.heap.memory.buffer, sums, extra * size).fill(0);
+    const dkOf = (t: number): number => (t === 0 ? o.dk : sums + (t - 1) * size * 4);
+    const dvOf = (t: number): number => dkOf(t) + o.dkSize * 4;
+    const local = (r0: number, r1: number): void => x.attentionGradRows(o.params, o.scratch, dkOf(0), dvOf(0), r0, r1);
+    runRows(wb.pool, 'attentionGradRows', (t) => [o.params, o.scratch + t * o.scratchBytes, dkOf(t), dvOf(t)], o.rows, o.macs, local);
+    for (let t = 1; t <= extra; t++) x.binary(binaryCodes.Add!, o.dk, 1, dkOf(t), 1, o.dk, size);
+  } finally {
+    wb.heap.free(sums, extra * size * 4);
+  }
+}
 
 /** Slots of the parameter block, in assembly/attention-grad.ts's order. */
 const FIELDS = ['q', 'kT', 'vT', 'kC', 'mask', 'maskOffsets', 'msL', 'msS', 'causal', 'L', 'S', 'E', 'Ev', 'scale', 'o', 'dy', 'dq', 'dk', 'dv', 'kTBytes', 'vTBytes', 'kCBytes', 'k', 'v'] as const;
@@ -51,8 +76,18 @@ export const fusedAttentionGradKernel: KernelFunc<'FusedAttentionGrad'> = (args)
     i32.set(FIELDS.map((f) => p[f]), params >>> 2); // >>>: heap addresses reach 4 GiB, past int32
     new Float32Array(wb.heap.memory.buffer)[(params >>> 2) + FIELDS.indexOf('scale')] = scale;
     i32.set(layout.offsets, offsets >>> 2);
-    const local = (n0: number, n1: number): void => x.attentionGradHeads(params, scratch, n0, n1);
-    runItems(wb.pool, 'attentionGradHeads', (t) => [params, scratch + t * scratchBytes], N, N * L * S * (3 * E + 2 * Ev), local);
+    const macs = N * L * S * (3 * E + 2 * Ev);
+    if (threads > N) {
+      for (let n = 0; n < N; n++) {
+        x.attentionPackK(kPtr + n * S * E * 4, S, E, kT + n * kTBytes);
+        x.attentionPackK(vPtr + n * S * Ev * 4, S, Ev, vT + n * vTBytes);
+        x.attentionPackV(kPtr + n * S * E * 4, S, E, kC + n * kCBytes);
+      }
+      byRows(wb, { params, scratch, scratchBytes, rows: N * Math.ceil(L / 4) * 4, dk: p.dk, dkSize: N * S * E, dvSize: N * S * Ev, macs });
+    } else {
+      const local = (n0: number, n1: number): void => x.attentionGradHeads(params, scratch, n0, n1);
+      runItems(wb.pool, 'attentionGradHeads', (t) => [params, scratch + t * scratchBytes], N, macs, local);
+    }
   } finally {
     blocks.forEach((ptr, i) => wb.heap.free(ptr, sizes[i]!));
   }
