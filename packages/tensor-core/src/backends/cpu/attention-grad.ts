@@ -37,7 +37,8 @@ export const fusedAttentionGradKernel: KernelFunc<'FusedAttentionGrad'> = ({ inp
       let m = -Infinity;
       for (let s = 0; s < visible; s++) {
         let dot = 0;
-        for (let e = 0; e < E; e++) dot += qv[qo + e]! * kv[(n * S + s) * E + e]!;
+        const ko = (n * S + s) * E;
+        for (let e = 0; e < E; e++) dot += qv[qo + e]! * kv[ko + e]!;
         p[s] = dot * scale + (mv ? mv[maskBase[n]! + l * msL + s * msS]! : 0);
         m = Math.max(m, p[s]!);
       }
@@ -49,17 +50,18 @@ export const fusedAttentionGradKernel: KernelFunc<'FusedAttentionGrad'> = ({ inp
       dq.fill(0);
       for (let s = 0; s < visible; s++) {
         const ps = p[s]! / sum;
-        const vo = (n * S + s) * Ev;
+        const [vo, dvo] = [(n * S + s) * Ev, s * Ev];
         let dp = 0;
         for (let j = 0; j < Ev; j++) {
-          dp += dyv[yo + j]! * vv[vo + j]!;
-          dv[s * Ev + j]! += ps * dyv[yo + j]!;
+          const g = dyv[yo + j]!;
+          dp += g * vv[vo + j]!;
+          dv[dvo + j]! += ps * g;
         }
         const dz = ps * (dp - D) * scale;
-        const ko = (n * S + s) * E;
+        const [ko, dko] = [(n * S + s) * E, s * E];
         for (let e = 0; e < E; e++) {
           dq[e]! += dz * kv[ko + e]!;
-          dk[s * E + e]! += dz * qv[qo + e]!;
+          dk[dko + e]! += dz * qv[qo + e]!;
         }
       }
       dst.set(dq, dqAt + qo);
