@@ -76,7 +76,7 @@ export interface LayerNormAttrs {
   readonly eps: number;
 }
 
-/** `FusedAttention`: the (finite) score scale and top-left-aligned causal hiding. */
+/** `FusedAttention` and its gradient `FusedAttentionGrad`: the (finite) score scale and top-left-aligned causal hiding. */
 export interface FusedAttentionAttrs {
   readonly scale: number;
   readonly causal: boolean;
@@ -102,6 +102,7 @@ export interface KernelAttrs {
   Concat: DimAttrs; Gather: DimAttrs; ScatterAdd: DimAttrs; IndexSelect: DimAttrs; IndexAdd: DimAttrs;
   LayerNorm: LayerNormAttrs;
   FusedAttention: FusedAttentionAttrs;
+  FusedAttentionGrad: FusedAttentionAttrs;
 }
 
 // Every kernel name has an entry, and nothing else does (both directions are compile errors).
@@ -148,6 +149,7 @@ const schemas: { readonly [K in KernelName]: Schema<KernelAttrs[K]> } = {
   Concat: alongDim, Gather: alongDim, ScatterAdd: alongDim, IndexSelect: alongDim, IndexAdd: alongDim,
   LayerNorm: { normDims: 'count', eps: 'number' },
   FusedAttention: { scale: 'finite', causal: 'boolean' },
+  FusedAttentionGrad: { scale: 'finite', causal: 'boolean' },
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

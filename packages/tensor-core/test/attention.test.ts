@@ -1,7 +1,7 @@
 // fusedAttention: the same numbers as the composed ops (scores, mask, softmax, weighted sum), the
 // same gradients as finite differences, and op-named errors.
 import { describe, expect, it } from 'vitest';
-import { arange, cat, DTypeError, full, fusedAttention, randn, ShapeError, tensor, ValueError, where, zeros } from '../src/index.js';
+import { arange, cat, DTypeError, full, fusedAttention, grad, randn, ShapeError, tensor, ValueError, where, zeros } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { expectClose, gradCheck } from '../src/testing/index.js';
 
@@ -30,6 +30,18 @@ describe('fusedAttention', () => {
     });
   }
 
+  for (const [name, batch, L, S, maskShape, causal] of [...cases, ['every key of one row hidden', [2], 3, 5, [3, 5], false] as const]) {
+    it(`has the composed ops' gradients (the FusedAttentionGrad kernel): ${name}`, () => {
+      const [q, k, v, dy] = [randn([...batch, L, 8]), randn([...batch, S, 8]), randn([...batch, S, 3]), randn([...batch, L, 3])];
+      // the last case hides every key of query 0
+      const mask = name.startsWith('every') ? cat([full([1, S], -Infinity), randn([L - 1, S])], 0) : maskShape ? randn(maskShape) : null;
+      const loss = (f: typeof composed) => (a: Tensor, b: Tensor, c: Tensor) => f(a, b, c, mask, causal, 0.4).mul(dy).sum();
+      const fused = grad(loss((a, b, c, m, cs, sc) => fusedAttention(a, b, c, { mask: m, causal: cs, scale: sc })))(q, k, v);
+      const reference = grad(loss(composed))(q, k, v);
+      fused.forEach((g, i) => expectClose(g, reference[i]!, { atol: 1e-5, rtol: 1e-4 }));
+    });
+  }
+
   it('scales by 1/√E by default', () => {
     const [q, k, v] = [randn([2, 3, 16]), randn([2, 4, 16]), randn([2, 4, 5])];
     expectClose(fusedAttention(q, k, v), composed(q, k, v, null, false, 0.25), { atol: 1e-6, rtol: 1e-5 });
@@ -49,6 +61,12 @@ describe('fusedAttention', () => {
     gradCheck((q, k, v) => fusedAttention(q, k, v, { causal: true, scale: 0.7 }), [randn([2, 5, 3]), randn([2, 4, 3]), randn([2, 4, 2])]);
     const keep = tensor([[true, false, true, true], [false, false, false, false]]);
     gradCheck((q, k, v) => fusedAttention(q, k, v, { mask: where(keep, 0, -Infinity) }), [randn([2, 3]), randn([4, 3]), randn([4, 2])]);
+  });
+
+  it('has finite-difference gradients through the FusedAttentionGrad kernel (constant masks, L ≠ S, E ≠ Ev)', () => {
+    const padding = cat([zeros([1, 1, 1, 6]), cat([zeros([1, 1, 1, 4]), full([1, 1, 1, 2], -Infinity)], 3)], 0); // [2, 1, 1, 6]: batch 1 pads 2 keys
+    gradCheck((q, k, v) => fusedAttention(q, k, v, { mask: padding.add(0), scale: 0.6 }), [randn([2, 3, 5, 4]), randn([2, 3, 6, 4]), randn([2, 3, 6, 3])]);
+    gradCheck((q, k, v) => fusedAttention(q, k, v, { mask: randn([5, 1]), causal: true }), [randn([3, 5, 2]), randn([3, 7, 2]), randn([3, 7, 6])]);
   });
 
   it('names itself and the expected shapes in its errors', () => {

@@ -111,7 +111,7 @@ export function attentionPackV(v: usize, S: i32, Ev: i32, dst: usize): void {
  * packed q strip qs ([E][4], scale folded in) times each Kᵀ panel, plus the mask rows (mRow +
  * r·msL; 0 for none). Keys past S hold junk that nobody reads.
  */
-function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps: usize, mRow: usize, msL: usize, msS: i32, mr: i32): void {
+export function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps: usize, mRow: usize, msL: usize, msS: i32, mr: i32): void {
   const fast = msS == 0 || msS == 4;
   for (let p = 0; p < panels; p++) {
     tile4x8(qs, kp + (<usize>p * <usize>E << 5), E);
@@ -151,7 +151,7 @@ function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps: usize
  * Softmax over the keys of the 4 rows in ps ([Sv][4]) without the final division: leaves
  * exp(z − max) in ps and returns 1/Σ per row, 0 for a row whose keys are all −∞.
  */
-function softmaxBlock(ps: usize, Sv: i32): v128 {
+export function softmaxBlock(ps: usize, Sv: i32): v128 {
   const zero = f32x4.splat(0);
   let vm = f32x4.splat(-Infinity);
   for (let s = 0; s < Sv; s++) vm = f32x4.pmax(vm, v128.load(ps + (<usize>s << 4)));
@@ -178,7 +178,7 @@ function softmaxBlock(ps: usize, Sv: i32): v128 {
 
 // Writes one accumulator pair, times `scale`, to an output row, keeping nc ≤ 8 columns.
 // @ts-ignore: decorator
-@inline function storeOut(o: usize, lo: v128, hi: v128, scale: f32, nc: i32): void {
+@inline export function storeOut(o: usize, lo: v128, hi: v128, scale: f32, nc: i32): void {
   const s = f32x4.splat(scale);
   lo = f32x4.mul(lo, s);
   hi = f32x4.mul(hi, s);
@@ -209,7 +209,7 @@ function weightedSum(ps: usize, Sv: i32, vp: usize, S: i32, Ev: i32, rinv: v128,
 }
 
 /** qs ([E][4]) = q rows l0…l0+mr−1 (row stride E) times scale, zero rows past mr. */
-function packQ(q: usize, E: i32, mr: i32, scale: f32, qs: usize): void {
+export function packQ(q: usize, E: i32, mr: i32, scale: f32, qs: usize): void {
   for (let e = 0; e < E; e++) {
     const src = q + (<usize>e << 2);
     const d = qs + (<usize>e << 4);

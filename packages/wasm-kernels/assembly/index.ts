@@ -4,10 +4,12 @@ export { packA, packB, gemmBatched, gemmBatchedInPlaceA } from './gemm';
 export { unary, binary } from './elementwise';
 export { reduce, softmax, layerNorm } from './reduce';
 export { attentionPackK, attentionPackV, attentionRows } from './attention';
+export { attentionGradHeads, attentionGradRows } from './attention-grad';
 export { compare, logicalNot } from './compare';
 export { where, cast } from './select';
 export { gather, scatterAdd, indexSelect, indexAdd } from './gather';
 export { copyStrided, fill } from './copy';
+export { unaryRange, binaryRange, binaryGrid, softmaxRange, layerNormRange, compareRange, whereRange } from './ranges';
 
 /** First byte the TypeScript allocator may use (after static data and the stack). */
 export function heapBase(): usize {

@@ -4,6 +4,7 @@ import { allKernelNames, registerBackend, registerKernel } from '@qkv/tensor-cor
 import type { KernelFunc, KernelName, KernelTable } from '@qkv/tensor-core';
 import { createWasmBackend } from './backend.js';
 import { fusedAttentionKernel } from './kernels/attention.js';
+import { fusedAttentionGradKernel } from './kernels/attention-grad.js';
 import { copyKernels } from './kernels/copy.js';
 import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
 import type { CodedUnary } from './kernels/elementwise.js';
@@ -26,6 +27,7 @@ const binary = Object.fromEntries((Object.keys(binaryCodes) as BinaryKernel[]).m
 export const nativeKernels: KernelTable = {
   BatchMatMul: batchMatMulKernel,
   FusedAttention: fusedAttentionKernel,
+  FusedAttentionGrad: fusedAttentionGradKernel,
   Softmax: softmaxKernel<'Softmax'>(false),
   LogSoftmax: softmaxKernel<'LogSoftmax'>(true),
   LayerNorm: layerNormKernel,

@@ -12,8 +12,15 @@ import { argKernel, reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
 import { castKernel, geluKernel, unaryKernel, unaryKernelNames } from './unary.js';
 
-/** A gpu kernel for every kernel name (Reshape aside). */
-export type Table = { readonly [K in Exclude<KernelName, 'Reshape'>]: KernelFunc<K> };
+/**
+ * Kernels the gpu backends leave out: Reshape (the engine's view kernel) and FusedAttentionGrad,
+ * whose only caller, fusedAttention's gradient, composes the public ops on the device instead when
+ * the active backend lacks the kernel.
+ */
+export type LeftOut = 'Reshape' | 'FusedAttentionGrad';
+
+/** A gpu kernel for every kernel name but those `LeftOut`. */
+export type Table = { readonly [K in Exclude<KernelName, LeftOut>]: KernelFunc<K> };
 
 const elementwise = {
   ...(Object.fromEntries(unaryKernelNames.map((n) => [n, unaryKernel(n)])) as Record<(typeof unaryKernelNames)[number], KernelFunc<(typeof unaryKernelNames)[number]>>),

@@ -1,7 +1,12 @@
-// The gradient of FusedAttention. The kernel never keeps the weights, so they are recomputed here
-// with public ops; the rest is the softmax gradient between two matmul gradients.
-import type { GradFunc } from '../autograd/tape.js';
-import type { FusedKernel } from '../kernel-names.js';
+// The gradient of FusedAttention. The kernel never keeps the weights, so they are recomputed: by the
+// FusedAttentionGrad kernel where the backend has one (a block of rows at a time, no [L, S]
+// matrix), else with public ops (the softmax gradient between two matmul gradients), which is also
+// the path for a mask that needs its own gradient, as that gradient is [..., L, S].
+import type { GradFunc, GradContext } from '../autograd/tape.js';
+import { activeBackend, getKernel, runKernel } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { narrow } from '../ops/shape-ops.js';
+import type { FusedKernel, NonDifferentiableKernel } from '../kernel-names.js';
 import { where } from '../ops/binary.js';
 import { causalKeep } from '../ops/mask.js';
 import { batchMatMul } from '../ops/matmul.js';
@@ -11,7 +16,9 @@ import { sizeOf, trailingDims } from '../shape.js';
 /** Gradients of the fused kernels. */
 export const fusedGradients = {
   // P = softmax(c·q·kᵀ + M): dv = Pᵀ·dy, dZ = P ⊙ (dy·vᵀ − Σₛ P ⊙ dy·vᵀ), dq = c·dZ·k, dk = c·dZᵀ·q, dM = dZ
-  FusedAttention: (dy, { inputs: [q, k, v, mask], attrs: { scale, causal }, needs }) => {
+  FusedAttention: (dy, ctx) => {
+    const { inputs: [q, k, v, mask], attrs: { scale, causal }, needs } = ctx;
+    if (!(mask && needs[3]) && getKernel('FusedAttentionGrad', activeBackend().name)) return fusedBackward(dy, ctx);
     const batch = q!.shape.slice(0, -2);
     const N = sizeOf(batch);
     const [L, E] = trailingDims(q!, 2, 'fusedAttention', 'L, E');
@@ -29,4 +36,14 @@ export const fusedGradients = {
     if (!mask) return [dq, dk, dv];
     return [dq, dk, dv, needs[3] ? sumToShape(dz.reshape([...batch, L, S]), mask.shape) : null];
   },
-} satisfies { [K in FusedKernel]: GradFunc<K> };
+} satisfies { [K in Exclude<FusedKernel, NonDifferentiableKernel>]: GradFunc<K> };
+
+/** dq, dk, dv from one FusedAttentionGrad call (its output is the three flattened one after another). */
+function fusedBackward(dy: Tensor, { inputs: [q, k, v, mask], output, attrs, needs }: GradContext<'FusedAttention'>): (Tensor | null)[] {
+  const g = runKernel('FusedAttentionGrad', mask ? [q!, k!, v!, output, dy, mask] : [q!, k!, v!, output, dy], attrs); // [|q| + |k| + |v|]
+  const dq = needs[0] ? narrow(g, 0, 0, q!.size).reshape(q!.shape) : null;
+  const dk = needs[1] ? narrow(g, 0, q!.size, k!.size).reshape(k!.shape) : null;
+  const dv = needs[2] ? narrow(g, 0, q!.size + k!.size, v!.size).reshape(v!.shape) : null;
+  g.dispose();
+  return mask ? [dq, dk, dv, null] : [dq, dk, dv];
+}

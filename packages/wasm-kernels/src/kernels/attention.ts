@@ -11,7 +11,7 @@ const FIELDS = ['q', 'kPacked', 'vPacked', 'mask', 'maskOffsets', 'msL', 'msS', 
 type Params = Record<(typeof FIELDS)[number], number>;
 
 /** The byte offset of each flattened batch index of the mask, its L and S byte strides. */
-function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: number): { offsets: number[]; msL: number; msS: number } {
+export function maskLayout(mask: TensorInfo, batch: readonly number[], L: number, S: number): { offsets: number[]; msL: number; msS: number } {
   const st = broadcastStrides(mask.shape, [...batch, L, S]).map((s) => s * 4);
   return { offsets: batchOffsets(batch, st), msL: st[batch.length]!, msS: st[batch.length + 1]! };
 }

@@ -5,6 +5,7 @@ import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
 import { reduceCodes } from './op-codes.js';
 import { around } from '@qkv/tensor-core';
+import { runSplit } from '../runtime/threads.js';
 
 /** Reduction over `dims` viewed as the middle axis of [outer, R, inner]; other dim sets run on cpu views. */
 export function reduceKernel<K extends keyof typeof reduceCodes>(kind: K): KernelFunc<K> {
@@ -28,23 +29,30 @@ export function reduceKernel<K extends keyof typeof reduceCodes>(kind: K): Kerne
   };
 }
 
-/** softmax (log = false) or log-softmax along attrs.dim. */
+/** softmax (log = false) or log-softmax along attrs.dim, slices split across threads. */
 export function softmaxKernel<K extends 'Softmax' | 'LogSoftmax'>(log: boolean): KernelFunc<K> {
   return ({ inputs: [x], attrs: { dim }, backend }) => {
     const wb = backend as WasmBackend;
     const [outer, size, inner] = around(x!.shape, dim);
     const out = wb.alloc(outer * size * inner * 4);
-    wb.exports.softmax(wb.handleOf(x!).ptr, out.ptr, outer, size, inner, log ? 1 : 0);
+    const [xp, flag] = [wb.handleOf(x!).ptr, log ? 1 : 0];
+    // slices are independent: split by outer index, each thread computing exactly what one would
+    const local = (o0: number, o1: number): void => wb.exports.softmaxRange(xp, out.ptr, size, inner, flag, o0, o1);
+    runSplit(wb.pool, 'softmaxRange', () => [xp, out.ptr, size, inner, flag], outer, 4, outer * size * inner * 4, local);
     return { handle: out, shape: [...x!.shape], dtype: 'float32' };
   };
 }
 
-/** x̂ = (x − mean) / √(var + eps) over the last attrs.normDims dims. */
+/** x̂ = (x − mean) / √(var + eps) over the last attrs.normDims dims, rows split across threads. */
 export const layerNormKernel: KernelFunc<'LayerNorm'> = ({ inputs: [x], attrs: { normDims, eps }, backend }) => {
   const wb = backend as WasmBackend;
   const size = sizeOf(x!.shape.slice(x!.shape.length - normDims));
   const n = sizeOf(x!.shape);
   const out = wb.alloc(n * 4);
-  if (size > 0) wb.exports.layerNorm(wb.handleOf(x!).ptr, out.ptr, n / size, size, eps);
+  if (size === 0) return { handle: out, shape: [...x!.shape], dtype: 'float32' };
+  const xp = wb.handleOf(x!).ptr;
+  const epsBits = new Int32Array(Float32Array.of(eps).buffer)[0]!; // the pool passes integers
+  const local = (r0: number, r1: number): void => wb.exports.layerNormRange(xp, out.ptr, size, epsBits, r0, r1);
+  runSplit(wb.pool, 'layerNormRange', () => [xp, out.ptr, size, epsBits], n / size, 4, n * 3, local);
   return { handle: out, shape: [...x!.shape], dtype: 'float32' };
 };

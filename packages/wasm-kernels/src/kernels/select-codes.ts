@@ -24,6 +24,10 @@ export interface SelectExports {
   logicalNot(x: number, out: number, n: number): void;
   /** out[i] = c[i·cInc] ? a[i·aInc] : b[i·bInc]; elements of elBytes (4 or 1). */
   where(elBytes: number, c: number, cInc: number, a: number, aInc: number, b: number, bInc: number, out: number, n: number): void;
+  /** Elements [i0, i1) of `compare`; `code` = op | kind << 8 | aInc << 16 | bInc << 17, `el` the operands' bytes. */
+  compareRange(code: number, a: number, b: number, out: number, el: number, i0: number, i1: number): void;
+  /** Elements [i0, i1) of `where`; `code` = elBytes | cInc << 8 | aInc << 9 | bInc << 10. */
+  whereRange(code: number, c: number, a: number, b: number, out: number, i0: number, i1: number): void;
   /** out = x cast between kinds, as the cpu kernel casts. */
   cast(from: number, to: number, x: number, out: number, n: number): void;
   /** out[o, j, i] = x[o, index[o, j, i], i]; returns the position of the first bad index or −1. */
@@ -53,4 +57,8 @@ export interface AttentionExports {
   attentionPackV(v: number, S: number, Ev: number, dst: number): void;
   /** Query rows [r0, r1) of N·⌈L/4⌉·4 (parameter block at `params`, this thread's `scratch`). */
   attentionRows(params: number, scratch: number, r0: number, r1: number): void;
+  /** Heads [n0, n1) of the backward (parameter block at `params`, this thread's `scratch`). */
+  attentionGradHeads(params: number, scratch: number, n0: number, n1: number): void;
+  /** Query rows [r0, r1) of N·⌈L/4⌉·4 of the backward, dK and dV added into this thread's sums at dk, dv. */
+  attentionGradRows(params: number, scratch: number, dk: number, dv: number, r0: number, r1: number): void;
 }

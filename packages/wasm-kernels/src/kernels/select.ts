@@ -1,10 +1,22 @@
 // Comparisons (bool output), logical and/or/not, where and cast for float32, int32 and bool, with
-// NumPy broadcasting: dims the operands walk alike are merged first, then one module call per row.
-import { broadcastShapes, bytesPerElement, sizeOf } from '@qkv/tensor-core';
+// NumPy broadcasting: dims the operands walk alike are merged first, then one module call per row;
+// a single row (same shapes, scalars) is split across threads above a size threshold.
+import { broadcastShapes, broadcastStrides, bytesPerElement, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
-import { broadcastRows } from './rows.js';
+import { runSplit } from '../runtime/threads.js';
+import { broadcastRows, mergeDims } from './rows.js';
+
+/** Elements per range of a split job: whole 16-element SIMD groups, so the split computes what one thread does. */
+const ALIGN = 16;
+
+/** The increments (0 or 1) of `inputs` broadcast to `shape` when they merge into one row, else null. */
+function oneRow(shape: readonly number[], inputs: readonly (readonly number[])[]): number[] | null {
+  const m = mergeDims(shape, inputs.map((s) => broadcastStrides(s, shape)));
+  if (m.shape.length > 1 || sizeOf(shape) === 0) return null; // nothing to split (broadcastRows skips empty shapes)
+  return m.strides.map((s) => s[0] ?? 0);
+}
 import { compareCodes, kindCodes, LOGICAL_AND } from './select-codes.js';
 import type { CompareKernel } from './select-codes.js';
 
@@ -19,6 +31,12 @@ export function compareKernel(name: CompareKernel): KernelFunc<CompareKernel> {
     const shape = broadcastShapes(name, a!.shape, b!.shape);
     const out = wb.alloc(sizeOf(shape));
     const [ap, bp, el, kind] = [wb.handleOf(a!).ptr, wb.handleOf(b!).ptr, bytesPerElement[a!.dtype], kindCodes[a!.dtype]];
+    const inc = oneRow(shape, [a!.shape, b!.shape]);
+    if (inc) {
+      const [n, flags] = [sizeOf(shape), code | (kind << 8) | (inc[0]! << 16) | (inc[1]! << 17)];
+      runSplit(wb.pool, 'compareRange', () => [flags, ap, bp, out.ptr, el], n, ALIGN, n * 2, (i0, i1) => wb.exports.compareRange(flags, ap, bp, out.ptr, el, i0, i1));
+      return { handle: out, shape, dtype: 'bool' };
+    }
     broadcastRows(shape, [a!.shape, b!.shape], (o, base, len, inc) => {
       wb.exports.compare(code, kind, ap + o[0]! * el, inc[0]!, bp + o[1]! * el, inc[1]!, out.ptr + base, len);
     });
@@ -46,6 +64,12 @@ export const whereKernel: KernelFunc<'Where'> = (args) => {
   const el = bytesPerElement[a!.dtype];
   const out = wb.alloc(sizeOf(shape) * el);
   const [cp, ap, bp] = [c!, a!, b!].map((t) => wb.handleOf(t).ptr) as [number, number, number];
+  const inc = oneRow(shape, [c!.shape, a!.shape, b!.shape]);
+  if (inc) {
+    const [n, flags] = [sizeOf(shape), el | (inc[0]! << 8) | (inc[1]! << 9) | (inc[2]! << 10)];
+    runSplit(wb.pool, 'whereRange', () => [flags, cp, ap, bp, out.ptr], n, ALIGN, n * 2, (i0, i1) => wb.exports.whereRange(flags, cp, ap, bp, out.ptr, i0, i1));
+    return { handle: out, shape, dtype: a!.dtype };
+  }
   broadcastRows(shape, [c!.shape, a!.shape, b!.shape], (o, base, len, inc) => {
     wb.exports.where(el, cp + o[0]!, inc[0]!, ap + o[1]! * el, inc[1]!, bp + o[2]! * el, inc[2]!, out.ptr + base * el, len);
   });

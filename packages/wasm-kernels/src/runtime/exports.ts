@@ -18,6 +18,16 @@ export interface KernelExports extends SelectExports, AttentionExports {
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
   /** Row-wise (x − mean)/√(var + eps). */
   layerNorm(x: number, out: number, rows: number, size: number, eps: number): void;
+  /** Elements [i0, i1) of `unary` (assembly/ranges.ts: the thread pool's entry points). */
+  unaryRange(op: number, x: number, out: number, i0: number, i1: number): void;
+  /** Elements [i0, i1) of `binary`; `code` = op | aInc << 8 | bInc << 9. */
+  binaryRange(code: number, a: number, b: number, out: number, i0: number, i1: number): void;
+  /** Rows [r0, r1) of out[r, :len] = a[r·aRow + i·aInc] op b[r·bRow + i·bInc]; `code` as binaryRange. */
+  binaryGrid(code: number, a: number, aRow: number, b: number, bRow: number, out: number, len: number, r0: number, r1: number): void;
+  /** Outer slices [o0, o1) of `softmax` (log 0 or 1). */
+  softmaxRange(x: number, out: number, size: number, inner: number, log: number, o0: number, o1: number): void;
+  /** Rows [r0, r1) of `layerNorm`, eps as its float32 bits. */
+  layerNormRange(x: number, out: number, size: number, epsBits: number, r0: number, r1: number): void;
   /** Rows [r0, r1) of batch·⌈M/4⌉·4 rows of batched GEMMs over packed A and B (assembly/gemm.ts). */
   gemmBatched(pa: number, paBatch: number, pb: number, pbBatch: number, M: number, K: number, N: number, c: number, r0: number, r1: number): void;
   /** gemmBatched reading op(A) in place: mode bit 0 = A stored transposed, bit 1 = one A for every batch. */

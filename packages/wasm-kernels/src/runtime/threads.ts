@@ -10,14 +10,34 @@ import type { PoolKernel } from './worker-source.js';
 const THREAD_MIN_MACS = 1 << 18;
 
 /**
+ * Runs `local` on rows [0, rows) of a job of `macs` multiply-adds (or other unit operations): split
+ * across `pool` in ranges of a multiple of `align` rows when there is a pool, at least two such
+ * ranges and enough work to pay for waking the workers, else on the calling thread alone.
+ * @example runSplit(wb.pool, 'unaryRange', () => [op, x, out], n, 16, n * 4, local)
+ */
+export function runSplit(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, align: number, macs: number, local: (r0: number, r1: number) => void): void {
+  if (pool && rows >= 2 * align && macs >= THREAD_MIN_MACS) pool.dispatch(kernel, argsOf, rows, align, local);
+  else local(0, rows);
+}
+
+/**
  * Runs `local` on rows [0, rows) of a job of `macs` multiply-adds: split across `pool` by
  * `dispatch` (rows in multiples of 4) when there is a pool, at least 8 rows and enough work to pay
  * for waking the workers, else on the calling thread alone.
  * @example runRows(wb.pool, 'gemmBatched', () => args, rows, rows * n * k, local)
  */
 export function runRows(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, macs: number, local: (r0: number, r1: number) => void): void {
-  if (pool && rows >= 8 && macs >= THREAD_MIN_MACS) pool.dispatch(kernel, argsOf, rows, 4, local);
-  else local(0, rows);
+  runSplit(pool, kernel, argsOf, rows, 4, macs, local);
+}
+
+/**
+ * Runs `local` on items [0, items) of a job of `macs` multiply-adds, split across `pool` one item
+ * apiece or more (no alignment) when there is a pool, at least 2 items and enough work; else on the
+ * calling thread alone. For jobs whose items are whole heads, images or other independent units.
+ * @example runItems(wb.pool, 'attentionGradHeads', (t) => [params, scratch + t * bytes], N, macs, local)
+ */
+export function runItems(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], items: number, macs: number, local: (i0: number, i1: number) => void): void {
+  runSplit(pool, kernel, argsOf, items, 1, macs, local);
 }
 
 interface AnyWorker {

@@ -9,6 +9,7 @@ import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } fro
 import { broadcastToKernel, concatKernel, padKernel, sliceKernel, transposeKernel } from './layout.js';
 import { batchMatMulKernel } from './matmul.js';
 import { fusedAttentionKernel } from './attention.js';
+import { fusedAttentionGradKernel } from './attention-grad.js';
 import { reduceKernels } from './reduce.js';
 
 /** The cpu kernel of every kernel name (Reshape is the engine's own view kernel, shared by all backends). */
@@ -26,6 +27,7 @@ export const cpuKernels: { readonly [K in Exclude<KernelName, 'Reshape'>]: Kerne
   IndexSelect: indexSelectKernel,
   IndexAdd: indexAddKernel,
   FusedAttention: fusedAttentionKernel,
+  FusedAttentionGrad: fusedAttentionGradKernel,
 };
 
 function registerCpuKernel<K extends Exclude<KernelName, 'Reshape'>>(kernelName: K): void {

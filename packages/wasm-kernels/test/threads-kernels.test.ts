@@ -1,0 +1,74 @@
+// The rest of a training step on the thread pool: unary maps (GELU, ReLU, exp, …), broadcasting
+// binary maps (same shape, scalar, bias rows, per-row scales: Adam's update is made of these),
+// comparisons and where (ReLU's gradient), softmax / log-softmax and layer norm are split across threads above a size threshold, compute
+// bit for bit what one thread computes (each thread owns whole elements or rows) and equal cpu.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendInstance, layerNorm, setBackend, tensor, where } from '@qkv/tensor-core';
+import type { Tensor } from '@qkv/tensor-core';
+import type { WasmBackend } from '../src/backend.js';
+import '../src/index.js';
+import type { PoolKernel } from '../src/runtime/worker-source.js';
+import { setThreads } from '../src/threads.js';
+import { expectSameAsCpu, floats } from './helpers.js';
+
+/** Runs `fn` on wasm with 1 then 2 threads; returns both outputs and the pool kernels dispatched with 2. */
+async function oneAndTwo(shapes: number[][], fn: (...xs: Tensor[]) => Tensor): Promise<{ one: Float32Array; two: Float32Array; split: PoolKernel[] }> {
+  await setBackend('wasm');
+  const xs = shapes.map((s, i) => tensor(floats(s.reduce((a, b) => a * b, 1), 60 + i), { shape: s }));
+  await setThreads(1);
+  const one = fn(...xs).dataSync() as Float32Array;
+  await setThreads(2);
+  const split: PoolKernel[] = [];
+  const wb = backendInstance('wasm') as WasmBackend;
+  const dispatch = wb.pool!.dispatch.bind(wb.pool!);
+  wb.pool!.dispatch = (...args) => {
+    split.push(args[0]);
+    dispatch(...args);
+  };
+  try {
+    const two = fn(...xs).dataSync() as Float32Array;
+    return { one, two, split };
+  } finally {
+    await setThreads(1);
+  }
+}
+
+const big = [301, 517]; // 155,617 elements: above every threshold, no multiple of 4 or 16
+
+describe('threads in element-wise, softmax and layer-norm kernels', () => {
+  beforeAll(() => setBackend('wasm'));
+  afterAll(() => setThreads(1));
+
+  const cases: [string, PoolKernel, number[][], (...xs: Tensor[]) => Tensor][] = [
+    ['GELU (erf)', 'unaryRange', [big], (x) => x.gelu()],
+    ['GELU (tanh)', 'unaryRange', [big], (x) => x.gelu('tanh')],
+    ['ReLU', 'unaryRange', [big], (x) => x.relu()],
+    ['exp', 'unaryRange', [big], (x) => x.exp()],
+    ['sqrt of |x|', 'unaryRange', [big], (x) => x.abs().sqrt()],
+    ['a + b, same shapes', 'binaryRange', [big, big], (a, b) => a.add(b)],
+    ['a · scalar', 'binaryRange', [big], (a) => a.mul(0.9)],
+    ['a / b, same shapes', 'binaryRange', [big, big], (a, b) => a.div(b.abs().add(0.5))],
+    ['a + bias [C]', 'binaryGrid', [big, [517]], (a, b) => a.add(b)],
+    ['a · per-row scale [N, 1]', 'binaryGrid', [big, [301, 1]], (a, b) => a.mul(b)],
+    ['softmax over the last dim', 'softmaxRange', [big], (x) => x.softmax(-1)],
+    ['log-softmax over the last dim', 'softmaxRange', [big], (x) => x.logSoftmax(-1)],
+    ['softmax over a middle dim', 'softmaxRange', [[37, 41, 103]], (x) => x.softmax(1)],
+    ['layer norm', 'layerNormRange', [big], (x) => layerNorm(x, [517])],
+    ['x > 0 (the ReLU gradient mask)', 'compareRange', [big], (x) => x.gt(0).float()],
+    ['a ≤ b, same shapes', 'compareRange', [big, big], (a, b) => a.le(b).float()],
+    ['where(x > 0, dy, 0) (the ReLU gradient)', 'whereRange', [big, big], (x, dy) => where(x.gt(0), dy, 0)],
+  ];
+  for (const [name, kernel, shapes, fn] of cases) {
+    it(`splits ${name} across 2 threads, bit-identical to 1 thread and equal to cpu`, async () => {
+      const { one, two, split } = await oneAndTwo(shapes, fn);
+      expect(split).toContain(kernel);
+      expect(Array.from(two)).toEqual(Array.from(one));
+      await expectSameAsCpu(shapes, fn, { atol: 1e-5, rtol: 1e-5 });
+    });
+  }
+
+  it('keeps small jobs on the calling thread', async () => {
+    const { split } = await oneAndTwo([[7, 33], [33]], (a, b) => a.add(b).gelu().softmax(-1));
+    expect(split).toEqual([]);
+  });
+});
