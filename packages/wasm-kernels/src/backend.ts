@@ -21,6 +21,15 @@ const views = {
   bool: Uint8Array,
 } as const;
 
+/** True when every byte of `values` is 0 (stops at the first that is not, so random data costs nothing). */
+function allZero(values: TypedArray): boolean {
+  const words = values.byteOffset % 4 === 0 && values.byteLength % 4 === 0
+    ? new Uint32Array(values.buffer, values.byteOffset, values.byteLength / 4)
+    : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+  return true;
+}
+
 /** The backend instance; kernels receive it as `backend` and reach the heap and exports through it. */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
@@ -53,6 +62,8 @@ export class WasmBackend implements Backend {
   }
 
   write(values: TypedArray, _dtype: DType): WasmHandle {
+    // all zeros (a placeholder parameter, `zeros()`): fresh heap memory is zero already, leave it untouched
+    if (allZero(values)) return { ptr: this.heap.allocZeroed(values.byteLength), bytes: values.byteLength };
     const h = this.alloc(values.byteLength);
     new Uint8Array(this.heap.memory.buffer, h.ptr, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     return h;

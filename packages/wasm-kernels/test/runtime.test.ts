@@ -32,6 +32,34 @@ describe('wasm heap', () => {
     expect(heap.inUse).toBe(0);
   });
 
+  it('allocZeroed leaves never-used memory unwritten and clears a reused block', () => {
+    const mem = new WebAssembly.Memory({ initial: 1, maximum: 4096 });
+    const heap = new Heap(mem, 0, 4096);
+    const bytes = 1 << 20;
+    const a = heap.alloc(bytes);
+    new Uint8Array(mem.buffer, a, bytes).fill(7); // dirty, then freed: the next block of this size reuses it
+    heap.free(a, bytes);
+    const b = heap.allocZeroed(bytes);
+    expect(b).toBe(a);
+    expect(new Uint8Array(mem.buffer, b, bytes).every((x) => x === 0)).toBe(true);
+    // a block above everything handed out so far: read only, never written (its pages stay unmapped)
+    const c = heap.allocZeroed(bytes);
+    expect(c).toBeGreaterThanOrEqual(a + bytes);
+    expect(new Uint8Array(mem.buffer, c, bytes).every((x) => x === 0)).toBe(true);
+  });
+
+  it('a tensor of zeros written over a dirty freed block reads as zeros; -0 is kept', async () => {
+    await setBackend('wasm');
+    const n = 1 << 16;
+    const dirty = tensor(new Float32Array(n).fill(3), { shape: [n] });
+    dirty.dispose();
+    const z = tensor(new Float32Array(n), { shape: [n] });
+    expect(z.dataSync().every((x) => x === 0)).toBe(true);
+    const negZero = tensor(new Float32Array([-0, 0]), { shape: [2] }).dataSync();
+    expect(Object.is(negZero[0], -0)).toBe(true);
+    z.dispose();
+  });
+
   it('frees every block a tidy scope created, so a loop does not grow the heap', async () => {
     await setBackend('wasm');
     const w = tensor(floats(64 * 64), { shape: [1, 64, 64] });

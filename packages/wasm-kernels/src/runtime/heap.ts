@@ -25,6 +25,8 @@ export class Heap {
   private freeBytes = 0;
   /** Bytes currently handed out (by size class). */
   inUse = 0;
+  /** Memory at and above this address was never handed out, so it still reads as zeros. */
+  private pristine: number;
 
   /**
    * @param memory the module's memory (shared or not)
@@ -37,6 +39,7 @@ export class Heap {
     private readonly maxPages: number,
   ) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.pristine = this.top;
   }
 
   /** Returns a 16-byte aligned block of at least `bytes` bytes, growing memory if needed. */
@@ -52,6 +55,20 @@ export class Heap {
       if (merged !== undefined) return merged;
     }
     return this.bump(size, bytes);
+  }
+
+  /**
+   * `alloc` for a block that must read as zeros. WebAssembly memory grows zero-filled and the OS maps
+   * untouched pages lazily, so a block from memory never handed out is left untouched (it takes no
+   * resident memory until written); only the part of a reused block below that mark is cleared.
+   * A model built with placeholder zeros (`skipInit`) then loaded costs the weights once, not twice.
+   */
+  allocZeroed(bytes: number): number {
+    const untouched = this.pristine;
+    const ptr = this.alloc(bytes);
+    const end = Math.min(ptr + sizeClass(bytes), untouched);
+    if (end > ptr) new Uint8Array(this.memory.buffer, ptr, end - ptr).fill(0);
+    return ptr;
   }
 
   /** Returns the block at `ptr` (allocated for `bytes` bytes) to the free lists. */
@@ -116,6 +133,7 @@ export class Heap {
     const have = this.memory.buffer.byteLength;
     if (end > have) this.grow(end, have, bytes);
     this.top = end;
+    this.pristine = Math.max(this.pristine, end);
     return ptr;
   }
 
