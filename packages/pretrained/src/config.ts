@@ -3,7 +3,13 @@
 import { QkvError } from '@qkv/tensor-core';
 
 /** A Hub folder qkv cannot open (or a model it cannot save): the message names the file and the field. */
-export class PretrainedError extends QkvError {}
+export class PretrainedError extends QkvError {
+  /** `options.cause`: the error it wraps (a tokenizer file's TokenizerError). */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message);
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
+}
 
 /** The largest width, depth, vocabulary or context qkv accepts from a config (a bound on the work a file can ask for). */
 export const LIMITS = { width: 65_536, layers: 512, heads: 1024, vocab: 4_000_000, positions: 1_048_576, labels: 100_000 } as const;
