@@ -147,12 +147,8 @@ async function readCheckpoint(source: PretrainedSource): Promise<Map<string, Sto
   return all;
 }
 
-/**
- * config.json → its family, architecture (`architecture`, else `architectures[0]`, else the family's
- * default) and the model with its name map, as `fromPretrained` builds it before reading weights.
- * A model too large to allocate is a PretrainedError naming config.json, not a raw RangeError.
- */
-export function buildFromConfig(config: HubConfig, architectureOption?: string): Built & { modelType: string; architecture: string } {
+/** config.json's `model_type` → its family, and the architecture to build (checked to be one the family builds). */
+function chooseArchitecture(config: HubConfig, architectureOption?: string): { modelType: string; family: Family; architecture: string } {
   const modelType = config.string('model_type');
   const family = FAMILIES.get(modelType);
   if (!family) throw config.error(`is '${modelType.slice(0, 40)}', which qkv does not open (it opens ${[...FAMILIES.keys()].join(', ')})`, 'model_type');
@@ -160,6 +156,25 @@ export function buildFromConfig(config: HubConfig, architectureOption?: string):
   if (!family.architectures.includes(architecture)) {
     throw config.error(`is '${architecture.slice(0, 60)}', which qkv does not build for ${modelType} (it builds ${family.architectures.join(', ')})`, 'architectures');
   }
+  return { modelType, family, architecture };
+}
+
+/** The number of values (tensor elements) a checkpoint holds. */
+export function storedValues(stored: ReadonlyMap<string, StoredTensor>): number {
+  let n = 0;
+  for (const t of stored.values()) n += t.shape.reduce((a, s) => a * s, 1);
+  return n;
+}
+
+/**
+ * config.json → its family, architecture (`architecture`, else `architectures[0]`, else the family's
+ * default) and the model with its name map, as `fromPretrained` builds it before reading weights
+ * (with `config.parameterBudget` set from the checkpoint's headers, sizes that need more parameters
+ * than the checkpoint holds are refused before anything is allocated). A model too large to
+ * allocate is a PretrainedError naming config.json, not a raw RangeError.
+ */
+export function buildFromConfig(config: HubConfig, architectureOption?: string): Built & { modelType: string; architecture: string } {
+  const { modelType, family, architecture } = chooseArchitecture(config, architectureOption);
   try {
     return { modelType, architecture, ...family.build(config, architecture) };
   } catch (err) {
@@ -186,8 +201,10 @@ export async function fromPretrained<M extends Module = PretrainedModel>(input: 
   const source = tracked ?? base;
   if (!(await source.has('config.json'))) throw new PretrainedError(`${WHERE}: ${source.description} has no config.json`);
   const config = new HubConfig('config.json', await readJson(source, 'config.json'));
-  const { modelType, architecture, model, names } = buildFromConfig(config, options.architecture);
+  chooseArchitecture(config, options.architecture); // config.json's own mistakes first, before the weights are opened
   const stored = await readCheckpoint(source);
+  config.parameterBudget = storedValues(stored);
+  const { modelType, architecture, model, names } = buildFromConfig(config, options.architecture);
   await fromHub(model, names, stored, source, WHERE, architecture);
   if (tracked) for (const file of new Set([...stored.values()].map((t) => t.file))) await tracked.done(file);
   original.set(model, config);

@@ -2,7 +2,8 @@
 // and the field, never a raw RangeError, another package's error class, or a message without a file.
 import { describe, expect, it } from 'vitest';
 import { TokenizerError } from '@qkv/tokenizer';
-import { PretrainedError, fromPretrained } from '../src/index.js';
+import { HubConfig, PretrainedError, fromPretrained } from '../src/index.js';
+import { buildFromConfig } from '../src/load.js';
 import { asFiles, folderBytes, withConfig } from './memory.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -10,9 +11,19 @@ const rejection = async (files: File[]): Promise<unknown> => fromPretrained(file
 
 describe('regressions found by the fuzz run', () => {
   it('a config.json too large to allocate (n_embd 65536) is a PretrainedError naming config.json, not a raw RangeError', async () => {
+    const config = new HubConfig('config.json', { ...JSON.parse(new TextDecoder().decode(folderBytes('gpt2').get('config.json'))) as object, n_embd: 65_536 });
+    expect(() => buildFromConfig(config)).toThrow(/^fromPretrained: config\.json describes a GPT2LMHeadModel too large to allocate here/);
     const err = await rejection(withConfig('gpt2', (c) => { c.n_embd = 65_536; }));
     expect(err).toBeInstanceOf(PretrainedError);
-    expect((err as Error).message).toMatch(/^fromPretrained: config\.json describes a GPT2LMHeadModel too large to allocate here/);
+  });
+
+  it('sizes that need more parameters than the checkpoint holds are refused before the model is built (hidden_size 16384 took 8–15 s and GBs)', async () => {
+    // (86 + 32 + 2)·16384 embeddings + 2 layers · (4·16384² + 2·16384·64) = 2,153,644,032
+    const start = performance.now();
+    await expect(fromPretrained(withConfig('bert-cls', (c) => { c.hidden_size = 16_384; }))).rejects.toThrow(/^fromPretrained: config\.json sizes \(vocab_size 86, max_position_embeddings 32, hidden_size 16384, num_hidden_layers 2, intermediate_size 64\) need at least 2,153,644,032 parameters, but the checkpoint holds 22,147 values$/);
+    expect(performance.now() - start).toBeLessThan(1000);
+    await expect(fromPretrained(withConfig('gpt2', (c) => { c.n_embd = 65_536; }))).rejects.toThrow(/^fromPretrained: config\.json sizes \(vocab_size 297, n_positions 64, n_embd 65536, n_layer 2\) need at least/);
+    await expect(fromPretrained(withConfig('vit-cls', (c) => { c.image_size = 16_000; }))).rejects.toThrow(/^fromPretrained: config\.json sizes \(image_size 16000, patch_size 4, .*\) need at least/);
   });
 
   it('a shard index entry that is not a plain file name names model.safetensors.index.json, its weight_map and the tensor', async () => {

@@ -15,7 +15,7 @@ import { fuzzReader, fuzzReaderAsync } from '@qkv/fuzz-harness';
 import type { FuzzCounts } from '@qkv/fuzz-harness';
 import { HubConfig, ImageProcessor, PretrainedError, filesSource, fromPretrained, readHeader, readTensor } from '../../src/index.js';
 import { parseJsonFile } from '../../src/config.js';
-import { buildFromConfig } from '../../src/load.js';
+import { buildFromConfig, storedValues } from '../../src/load.js';
 import { FIXTURES } from '../helpers.js';
 import { FILE_NAMES, byteMutants, joinFile, jsonFileMutants, safetensorsMutants, textMutants } from './mutations.js';
 import type { Mutant } from './mutations.js';
@@ -51,11 +51,18 @@ export function isOwnError(err: unknown): boolean {
   return /^(fromPretrained|filesSource): /.test(err.message) && FILE_IN_MESSAGE.test(err.message);
 }
 
-/** config.json → the model, as fromPretrained reads and builds it before the checkpoint; then id2label. */
-export function readConfig(bytes: Uint8Array): void {
+/** config.json → the model, as fromPretrained reads and builds it (bounded by the checkpoint's `budget` values); then id2label. */
+export function readConfig(bytes: Uint8Array, budget: number): void {
   const config = new HubConfig('config.json', parseJsonFile(text(bytes), 'config.json', 'fromPretrained'));
+  config.parameterBudget = budget;
   buildFromConfig(config);
   config.labels();
+}
+
+/** The values of a fixture's model.safetensors, as fromPretrained counts them for the budget. */
+async function fixtureBudget(folder: string): Promise<number> {
+  const source = filesSource(asFiles(new Map([['model.safetensors', fixture(folder).get('model.safetensors')!]])));
+  return storedValues(new Map((await readHeader(source, 'model.safetensors', 'fromPretrained')).map((t) => [t.name, t])));
 }
 
 /** preprocessor_config.json → an ImageProcessor for 3 channels, run on one small RGBA image. */
@@ -203,7 +210,8 @@ export async function runFuzz(numRuns: number, seed: number, timeoutMs: number, 
   const out: FuzzCounts[] = [];
   const configs: [string, string][] = [['gpt2', 'config.json (gpt2)'], ['bert-cls', 'config.json (bert)'], ['vit-cls', 'config.json (vit)']];
   for (const [i, [folder, reader]] of configs.entries()) {
-    if (want(reader)) out.push(fuzzReader(reader, sample(jsonFileMutants(text(fixture(folder).get('config.json')!)), i), guarded((m: Mutant) => readConfig(m.file)), isOwnError, options));
+    const budget = await fixtureBudget(folder);
+    if (want(reader)) out.push(fuzzReader(reader, sample(jsonFileMutants(text(fixture(folder).get('config.json')!)), i), guarded((m: Mutant) => readConfig(m.file, budget)), isOwnError, options));
   }
   if (want('model.safetensors.index.json')) out.push(await fuzzReaderAsync('model.safetensors.index.json', sample(indexMutants(), 3), guardedAsync((f: Folder) => fromPretrained(asFiles(f.files), { tokenizer: false })), isOwnError, options));
   if (want('preprocessor_config.json')) out.push(fuzzReader('preprocessor_config.json', sample(jsonFileMutants(text(fixture('vit-cls').get('preprocessor_config.json')!)), 4), guarded((m: Mutant) => readPreprocessor(m.file)), isOwnError, options));
