@@ -184,6 +184,20 @@ export function buildFromConfig(config: HubConfig, architectureOption?: string):
 }
 
 /**
+ * preprocessor_config.json's ImageProcessor for the ViT of `config` (its `num_channels`), whose
+ * `size` must be config.json's `image_size` when it resizes: the position embeddings fix the image
+ * size, so pixels of another size would fail every forward (and the model bounds the work).
+ */
+export function imageProcessorFor(processorConfig: HubConfig, config: HubConfig): ImageProcessor {
+  const processor = new ImageProcessor(processorConfig, config.int('num_channels', 1, 64, 3));
+  const side = config.int('image_size', 1, 16_384, 224);
+  if (processor.doResize && (processor.height !== side || processor.width !== side)) {
+    throw processorConfig.error(`resizes to ${processor.width} × ${processor.height}, but config.json's image_size is ${side}`, 'size');
+  }
+  return processor;
+}
+
+/**
  * Opens a Hugging Face Hub-layout folder: GPT-2 (`gpt2`), BERT (`bert`) or ViT (`vit`), weights in
  * F32, F16 or BF16 safetensors (upcast to float32), one file or sharded. Every config field that
  * changes the maths is checked; an unknown model_type, architecture or unsupported value is an error
@@ -211,13 +225,7 @@ export async function fromPretrained<M extends Module = PretrainedModel>(input: 
   const tokenizer = options.tokenizer === false ? null : await loadTokenizer(source, modelType, WHERE);
   let imageProcessor: ImageProcessor | null = null;
   if (modelType === 'vit' && (await source.has('preprocessor_config.json'))) {
-    const processorConfig = new HubConfig('preprocessor_config.json', await readJson(source, 'preprocessor_config.json'));
-    imageProcessor = new ImageProcessor(processorConfig, config.int('num_channels', 1, 64, 3));
-    const side = config.int('image_size', 1, 16_384, 224);
-    // the position embeddings fix the image size: pixels of another size would fail every forward
-    if (imageProcessor.doResize && (imageProcessor.height !== side || imageProcessor.width !== side)) {
-      throw processorConfig.error(`resizes to ${imageProcessor.width} × ${imageProcessor.height}, but config.json's image_size is ${side}`, 'size');
-    }
+    imageProcessor = imageProcessorFor(new HubConfig('preprocessor_config.json', await readJson(source, 'preprocessor_config.json')), config);
   }
   return { model: model as M, tokenizer, imageProcessor, config, architecture, labels: config.labels() };
 }

@@ -56,6 +56,9 @@ describe('regressions found by the fuzz run', () => {
     const files = folderBytes('vit-cls');
     files.set('preprocessor_config.json', utf8(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(files.get('preprocessor_config.json'))) as object, size: { height: 16_384, width: 16_384 } })));
     await expect(fromPretrained(asFiles(files))).rejects.toThrow(/^fromPretrained: preprocessor_config\.json field 'size' resizes to 16384 × 16384, but config\.json's image_size is 16$/);
+    // the seed-2027 fuzz run's hang: `size: 16384` as a number, then preprocess of a 20×12 image to 16384² pixels
+    files.set('preprocessor_config.json', utf8(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(folderBytes('vit-cls').get('preprocessor_config.json'))) as object, size: 16_384 })));
+    await expect(fromPretrained(asFiles(files))).rejects.toThrow(/preprocessor_config\.json field 'size' resizes to 16384 × 16384, but config\.json's image_size is 16$/);
     files.set('preprocessor_config.json', utf8(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(folderBytes('vit-cls').get('preprocessor_config.json'))) as object, do_resize: false, size: 99 })));
     const { imageProcessor } = await fromPretrained(asFiles(files));
     expect(imageProcessor?.doResize).toBe(false);

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { fuzzReader, fuzzReaderAsync } from '@qkv/fuzz-harness';
 import type { FuzzCounts } from '@qkv/fuzz-harness';
-import { HubConfig, ImageProcessor, PretrainedError, filesSource, fromPretrained, readHeader, readTensor } from '../../src/index.js';
+import { HubConfig, PretrainedError, filesSource, fromPretrained, readHeader, readTensor } from '../../src/index.js';
 import { parseJsonFile } from '../../src/config.js';
-import { buildFromConfig, storedValues } from '../../src/load.js';
+import { buildFromConfig, imageProcessorFor, storedValues } from '../../src/load.js';
 import { FIXTURES } from '../helpers.js';
 import { FILE_NAMES, byteMutants, joinFile, jsonFileMutants, safetensorsMutants, textMutants } from './mutations.js';
 import type { Mutant } from './mutations.js';
@@ -65,10 +65,12 @@ async function fixtureBudget(folder: string): Promise<number> {
   return storedValues(new Map((await readHeader(source, 'model.safetensors', 'fromPretrained')).map((t) => [t.name, t])));
 }
 
-/** preprocessor_config.json → an ImageProcessor for 3 channels, run on one small RGBA image. */
+const VIT_CONFIG = new HubConfig('config.json', JSON.parse(text(fixture('vit-cls').get('config.json')!)));
+
+/** preprocessor_config.json → the ImageProcessor fromPretrained builds for vit-cls (3 channels, image_size 16), run on one small RGBA image. */
 export function readPreprocessor(bytes: Uint8Array): void {
   const config = new HubConfig('preprocessor_config.json', parseJsonFile(text(bytes), 'preprocessor_config.json', 'fromPretrained'));
-  const processor = new ImageProcessor(config, 3);
+  const processor = imageProcessorFor(config, VIT_CONFIG);
   processor.preprocess({ data: new Uint8Array(20 * 12 * 4).map((_, i) => i % 251), width: 20, height: 12 }).dispose();
 }
 
