@@ -26,5 +26,21 @@ export function fuzzReader<T>(
   options: { timeoutMs: number; describe?: (input: T) => string },
 ): FuzzCounts;
 
+/**
+ * `fuzzReader` for an async reader (one that reads through promises, as `fromPretrained` does): each
+ * case races a timer of `timeoutMs` and is also timed by the clock, so a case that settles late counts
+ * as timed out (retried once; a hang when it times out twice). Unlike `fuzzReader`, a synchronous
+ * endless loop inside `read` cannot be interrupted: it would stop the run, which the caller's test
+ * timeout then reports.
+ * @example await fuzzReaderAsync('fromPretrained', folders, (f) => fromPretrained(f), (e) => e instanceof PretrainedError, { timeoutMs: 2000 })
+ */
+export function fuzzReaderAsync<T>(
+  reader: string,
+  inputs: Iterable<T>,
+  read: (input: T) => Promise<unknown>,
+  isOwnError: (err: unknown) => boolean,
+  options: { timeoutMs: number; describe?: (input: T) => string },
+): Promise<FuzzCounts>;
+
 /** One line per reader for the README: `safetensors.load: 10000 cases · 123 accepted · …`. */
 export function formatCounts(c: FuzzCounts): string;

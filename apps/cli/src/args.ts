@@ -62,8 +62,9 @@ options:
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
-  return n;
+  // '' and ' ' are Number 0, and integers past 2^53 are not the ones typed: refuse both
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${value}'`);
+  return n + 0; // -0 → 0
 }
 
 function intIn(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -116,12 +117,12 @@ export function parse(argv: string[]) {
   if (shipped) v.checkpoint = shipped.checkpoint;
   if (command === 'recipes') return { command: 'recipes' as const };
   const recipe = findRecipe(recipeName);
-  const set: Record<string, string> = {};
+  const set = Object.create(null) as Record<string, string>; // keys come from the command line
   for (const kv of v.set ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value, got '${kv}'`);
     const key = kv.slice(0, eq);
-    if (!(key in recipe.settings)) throw new UsageError(`--set: ${recipe.name} has no setting '${key}'; it has: ${Object.keys(recipe.settings).join(', ')}`);
+    if (!Object.hasOwn(recipe.settings, key)) throw new UsageError(`--set: ${recipe.name} has no setting '${key}'; it has: ${Object.keys(recipe.settings).join(', ')}`);
     set[key] = kv.slice(eq + 1);
   }
   const d = recipe.defaults;

@@ -10,6 +10,11 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** A file the command line names that cannot be used (unreadable, malformed): one line naming the file and the field, exit code 1. */
+export class FileError extends Error {
+  override name = 'FileError';
+}
+
 /**
  * How an error reaches the user: one line `qkv: message` (the stack only with `--verbose` or
  * `DEBUG=1`), whatever the command. Returns the text to print on stderr.

@@ -3,7 +3,13 @@
 import { QkvError } from '@qkv/tensor-core';
 
 /** A Hub folder qkv cannot open (or a model it cannot save): the message names the file and the field. */
-export class PretrainedError extends QkvError {}
+export class PretrainedError extends QkvError {
+  /** `options.cause`: the error it wraps (a tokenizer file's TokenizerError). */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message);
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
+}
 
 /** The largest width, depth, vocabulary or context qkv accepts from a config (a bound on the work a file can ask for). */
 export const LIMITS = { width: 65_536, layers: 512, heads: 1024, vocab: 4_000_000, positions: 1_048_576, labels: 100_000 } as const;
@@ -11,6 +17,12 @@ export const LIMITS = { width: 65_536, layers: 512, heads: 1024, vocab: 4_000_00
 /** A parsed config.json: its fields in a Map (names never become object keys). */
 export class HubConfig {
   readonly fields: Map<string, unknown>;
+  /**
+   * The values the checkpoint holds (elements of all its tensors), set by `fromPretrained` after
+   * reading its headers and before building: a config whose sizes need more parameters than that
+   * cannot load, and is refused before the model is allocated. Undefined: no bound.
+   */
+  parameterBudget?: number;
 
   constructor(readonly file: string, json: unknown, readonly where = 'fromPretrained') {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw this.error(`must be a JSON object, got ${Array.isArray(json) ? 'an array' : typeof json}`);
@@ -98,6 +110,17 @@ export class HubConfig {
       labels[i] = label;
     }
     return labels;
+  }
+
+  /**
+   * Refuses sizes that need at least `atLeast` parameters when the checkpoint holds fewer values
+   * (`sizes` names the fields, e.g. "n_embd 768, n_layer 12"): the work a config.json can ask for
+   * stays bounded by the file it comes with.
+   */
+  checkParameters(atLeast: number, sizes: string): void {
+    if (this.parameterBudget !== undefined && atLeast > this.parameterBudget) {
+      throw this.error(`sizes (${sizes}) need at least ${atLeast.toLocaleString('en-US')} parameters, but the checkpoint holds ${this.parameterBudget.toLocaleString('en-US')} values`);
+    }
   }
 
   /** The fields as a plain JSON object again (for saving them back). */

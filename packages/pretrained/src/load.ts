@@ -4,7 +4,7 @@ import type { Module } from '@qkv/nn';
 import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import type { BertForMaskedLM, BertForSequenceClassification, BertModel, GPT, VisionTransformer } from '@qkv/transformer';
 import { HubConfig, PretrainedError, parseJsonFile } from './config.js';
-import type { Family } from './family.js';
+import type { Built, Family } from './family.js';
 import { bert } from './families/bert.js';
 import { gpt2 } from './families/gpt2.js';
 import { vit } from './families/vit.js';
@@ -120,7 +120,14 @@ async function readCheckpoint(source: PretrainedSource): Promise<Map<string, Sto
     if (typeof map !== 'object' || map === null || Array.isArray(map)) throw index.error('must be an object { tensor: file }', 'weight_map');
     const entries = Object.entries(map);
     if (entries.some(([, f]) => typeof f !== 'string')) throw index.error('must map each tensor to a file name', 'weight_map');
-    files = [...new Set(entries.map(([, f]) => checkFileName(f as string, WHERE)))];
+    for (const [name, f] of entries) {
+      try {
+        checkFileName(f as string, WHERE);
+      } catch (err) {
+        throw new PretrainedError(`${(err as Error).message} (model.safetensors.index.json field 'weight_map', tensor '${name.slice(0, 60)}')`);
+      }
+    }
+    files = [...new Set(entries.map(([, f]) => f as string))];
     if (files.length > 10_000) throw index.error(`names ${files.length} shards, more than 10,000`, 'weight_map');
     const all = new Map<string, StoredTensor>();
     for (const file of files) for (const t of await readHeader(source, file, WHERE)) all.set(t.name, t);
@@ -138,6 +145,56 @@ async function readCheckpoint(source: PretrainedSource): Promise<Map<string, Sto
   const all = new Map<string, StoredTensor>();
   for (const t of await readHeader(source, files[0]!, WHERE)) all.set(t.name, t);
   return all;
+}
+
+/** config.json's `model_type` → its family, and the architecture to build (checked to be one the family builds). */
+function chooseArchitecture(config: HubConfig, architectureOption?: string): { modelType: string; family: Family; architecture: string } {
+  const modelType = config.string('model_type');
+  const family = FAMILIES.get(modelType);
+  if (!family) throw config.error(`is '${modelType.slice(0, 40)}', which qkv does not open (it opens ${[...FAMILIES.keys()].join(', ')})`, 'model_type');
+  const architecture = architectureOption ?? config.architecture(family.architectures[0]!);
+  if (!family.architectures.includes(architecture)) {
+    throw config.error(`is '${architecture.slice(0, 60)}', which qkv does not build for ${modelType} (it builds ${family.architectures.join(', ')})`, 'architectures');
+  }
+  return { modelType, family, architecture };
+}
+
+/** The number of values (tensor elements) a checkpoint holds. */
+export function storedValues(stored: ReadonlyMap<string, StoredTensor>): number {
+  let n = 0;
+  for (const t of stored.values()) n += t.shape.reduce((a, s) => a * s, 1);
+  return n;
+}
+
+/**
+ * config.json → its family, architecture (`architecture`, else `architectures[0]`, else the family's
+ * default) and the model with its name map, as `fromPretrained` builds it before reading weights
+ * (with `config.parameterBudget` set from the checkpoint's headers, sizes that need more parameters
+ * than the checkpoint holds are refused before anything is allocated). A model too large to
+ * allocate is a PretrainedError naming config.json, not a raw RangeError.
+ */
+export function buildFromConfig(config: HubConfig, architectureOption?: string): Built & { modelType: string; architecture: string } {
+  const { modelType, family, architecture } = chooseArchitecture(config, architectureOption);
+  try {
+    return { modelType, architecture, ...family.build(config, architecture) };
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw config.error(`describes a ${architecture} too large to allocate here (its widths, depth, vocabulary and positions; ${err.message})`);
+  }
+}
+
+/**
+ * preprocessor_config.json's ImageProcessor for the ViT of `config` (its `num_channels`), whose
+ * `size` must be config.json's `image_size` when it resizes: the position embeddings fix the image
+ * size, so pixels of another size would fail every forward (and the model bounds the work).
+ */
+export function imageProcessorFor(processorConfig: HubConfig, config: HubConfig): ImageProcessor {
+  const processor = new ImageProcessor(processorConfig, config.int('num_channels', 1, 64, 3));
+  const side = config.int('image_size', 1, 16_384, 224);
+  if (processor.doResize && (processor.height !== side || processor.width !== side)) {
+    throw processorConfig.error(`resizes to ${processor.width} × ${processor.height}, but config.json's image_size is ${side}`, 'size');
+  }
+  return processor;
 }
 
 /**
@@ -158,22 +215,17 @@ export async function fromPretrained<M extends Module = PretrainedModel>(input: 
   const source = tracked ?? base;
   if (!(await source.has('config.json'))) throw new PretrainedError(`${WHERE}: ${source.description} has no config.json`);
   const config = new HubConfig('config.json', await readJson(source, 'config.json'));
-  const modelType = config.string('model_type');
-  const family = FAMILIES.get(modelType);
-  if (!family) throw config.error(`is '${modelType.slice(0, 40)}', which qkv does not open (it opens ${[...FAMILIES.keys()].join(', ')})`, 'model_type');
-  const architecture = options.architecture ?? config.architecture(family.architectures[0]!);
-  if (!family.architectures.includes(architecture)) {
-    throw config.error(`is '${architecture.slice(0, 60)}', which qkv does not build for ${modelType} (it builds ${family.architectures.join(', ')})`, 'architectures');
-  }
-  const { model, names } = family.build(config, architecture);
+  chooseArchitecture(config, options.architecture); // config.json's own mistakes first, before the weights are opened
   const stored = await readCheckpoint(source);
+  config.parameterBudget = storedValues(stored);
+  const { modelType, architecture, model, names } = buildFromConfig(config, options.architecture);
   await fromHub(model, names, stored, source, WHERE, architecture);
   if (tracked) for (const file of new Set([...stored.values()].map((t) => t.file))) await tracked.done(file);
   original.set(model, config);
   const tokenizer = options.tokenizer === false ? null : await loadTokenizer(source, modelType, WHERE);
   let imageProcessor: ImageProcessor | null = null;
   if (modelType === 'vit' && (await source.has('preprocessor_config.json'))) {
-    imageProcessor = new ImageProcessor(new HubConfig('preprocessor_config.json', await readJson(source, 'preprocessor_config.json')), config.int('num_channels', 1, 64, 3));
+    imageProcessor = imageProcessorFor(new HubConfig('preprocessor_config.json', await readJson(source, 'preprocessor_config.json')), config);
   }
   return { model: model as M, tokenizer, imageProcessor, config, architecture, labels: config.labels() };
 }

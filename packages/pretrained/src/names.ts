@@ -81,6 +81,12 @@ function checkCovered(own: Map<string, Tensor>, map: NameMap, where: string): vo
   if (left.length > 0) throw new PretrainedError(`${where}: the name map leaves ${left.slice(0, 5).join(', ')} unmapped`);
 }
 
+/** The checkpoint's file names for messages (the folder's description when it holds no tensor). */
+function checkpointFiles(stored: Map<string, StoredTensor>, source: PretrainedSource): string {
+  const files = [...new Set([...stored.values()].map((t) => t.file))];
+  return files.length > 0 ? files.join(', ') : `no tensors in ${source.description}`;
+}
+
 /**
  * Loads the checkpoint's tensors into `model` one rule at a time (each parameter is replaced as soon
  * as it is read, so the model's initial weights are freed as the load goes). Checks, before any
@@ -107,7 +113,7 @@ export async function fromHub(model: Module, map: NameMap, stored: Map<string, S
     const shapes = hubShapes(rule, target.shape);
     const entries = hubNames(rule).map((name, k) => {
       const entry = resolve(name);
-      if (!entry) throw new PretrainedError(`${where}: the checkpoint has no tensor '${name}' (or '${map.prefix}.${name}'), which ${architecture} needs for ${rule.qkv}`);
+      if (!entry) throw new PretrainedError(`${where}: the checkpoint has no tensor '${name}' (or '${map.prefix}.${name}'), which ${architecture} needs for ${rule.qkv} (checkpoint: ${checkpointFiles(stored, source)})`);
       const want = shapes[k]!;
       if (entry.shape.length !== want.length || entry.shape.some((s, d) => s !== want[d])) {
         throw new PretrainedError(`${where}: ${entry.file}: tensor '${entry.name}' must be [${want.join(', ')}] for this config.json, got [${entry.shape.join(', ')}]`);

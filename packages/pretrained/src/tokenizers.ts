@@ -1,7 +1,7 @@
 // A Hub folder's tokenizer files ↔ @qkv/tokenizer's PretrainedTokenizer: tokenizer.json when the
 // folder has it (Hugging Face `tokenizers`' pipelines), else vocab.json + merges.txt (GPT-2) or
 // vocab.txt with tokenizer_config.json's do_lower_case (BERT). Saving writes the files it came from.
-import { fromBertVocab, fromGpt2Files, fromTokenizerJson } from '@qkv/tokenizer';
+import { TokenizerError, fromBertVocab, fromGpt2Files, fromTokenizerJson } from '@qkv/tokenizer';
 import type { PretrainedTokenizer } from '@qkv/tokenizer';
 import { PretrainedError, parseJsonFile } from './config.js';
 import type { PretrainedSource } from './source.js';
@@ -11,8 +11,7 @@ const sourceFiles = new WeakMap<PretrainedTokenizer, Map<string, string>>();
 
 const text = async (source: PretrainedSource, file: string): Promise<string> => new TextDecoder('utf-8').decode(await source.read(file));
 
-async function build(source: PretrainedSource, modelType: string, where: string): Promise<[PretrainedTokenizer, Map<string, string>]> {
-  const files = new Map<string, string>();
+async function build(source: PretrainedSource, modelType: string, where: string, files: Map<string, string>): Promise<[PretrainedTokenizer, Map<string, string>]> {
   const read = async (file: string): Promise<string> => {
     const t = await text(source, file);
     files.set(file, t);
@@ -39,7 +38,17 @@ async function build(source: PretrainedSource, modelType: string, where: string)
 /** The tokenizer of a folder of `modelType`, or null for a vision model. */
 export async function loadTokenizer(source: PretrainedSource, modelType: string, where: string): Promise<PretrainedTokenizer | null> {
   if (modelType === 'vit') return null;
-  const [tokenizer, files] = await build(source, modelType, where);
+  let built: [PretrainedTokenizer, Map<string, string>];
+  const read = new Map<string, string>();
+  try {
+    built = await build(source, modelType, where, read);
+  } catch (err) {
+    // one error class for a bad folder: the tokenizer's own error, prefixed with the file(s) it read
+    if (!(err instanceof TokenizerError)) throw err;
+    const file = err.file ?? ([...read.keys()].join(' + ') || 'the tokenizer files');
+    throw new PretrainedError(`${where}: ${file}: ${err.message}`, { cause: err });
+  }
+  const [tokenizer, files] = built;
   sourceFiles.set(tokenizer, files);
   return tokenizer;
 }

@@ -83,11 +83,13 @@ export interface FinetuneArgs {
   argv: string[];
 }
 
-function count(name: string, value: string | undefined, fallback: number, min = 0): number {
+function count(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`finetune: --${name} must be an integer ≥ ${min}, got '${value}'`);
-  return n;
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`finetune: --${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}, got '${value}'`);
+  }
+  return n + 0; // -0 → 0
 }
 
 function real(name: string, value: string | undefined, fallback: number, ok: (n: number) => boolean, expected: string): number {
@@ -155,7 +157,7 @@ export function parseFinetune(argv: string[]): FinetuneArgs | 'help' {
     timeLimitMinutes: v['time-limit'] === undefined ? undefined : real('time-limit', v['time-limit'], 1, (n) => n > 0, 'a positive number'),
     seed: count('seed', v.seed, 0),
     backend: v.backend,
-    threads: count('threads', v.threads, 1, 1),
+    threads: count('threads', v.threads, 1, 1, 256),
     quiet: v.quiet ?? !process.stdout.isTTY,
     argv,
   };

@@ -99,6 +99,10 @@ export const bert: Family = {
       dropout: 0,
     };
     const numLabels = c.labels()?.length ?? c.int('num_labels', 1, LIMITS.labels, 2);
+    const { vocabSize: V, maxPositionEmbeddings: P, typeVocabSize: T, numHiddenLayers: L, intermediateSize: I } = config;
+    const E = hiddenSize;
+    // the three embeddings + per layer q, k, v, output (4E²) and the MLP (2EI), biases, norms and heads left out
+    c.checkParameters((V + P + (T ?? 2)) * E + L * (4 * E * E + 2 * E * I), `vocab_size ${V}, max_position_embeddings ${P}, hidden_size ${E}, num_hidden_layers ${L}, intermediate_size ${I}`);
     const model = init.skipInit(() => (architecture === 'BertModel' ? new BertModel(config)
       : architecture === 'BertForSequenceClassification' ? new BertForSequenceClassification(config, numLabels)
         : new BertForMaskedLM(config)));

@@ -60,9 +60,13 @@ export const gpt2: Family = {
     c.requireAbsentOr('tie_word_embeddings', true, 'an untied lm_head');
     c.bool('reorder_and_upcast_attn', false); // the same maths, in float32 either way here
     const activation = c.oneOf('activation_function', [...ACTIVATIONS.keys()], 'gelu_new');
+    const vocabSize = c.int('vocab_size', 1, LIMITS.vocab);
+    const blockSize = c.int('n_positions', 1, LIMITS.positions);
+    // wte + wpe + per layer c_attn (3E²), c_proj (E²) and the MLP (8E²), biases and norms left out
+    c.checkParameters((vocabSize + blockSize) * nEmbd + 12 * nLayer * nEmbd * nEmbd, `vocab_size ${vocabSize}, n_positions ${blockSize}, n_embd ${nEmbd}, n_layer ${nLayer}`);
     const model = init.skipInit(() => new GPT({
-      vocabSize: c.int('vocab_size', 1, LIMITS.vocab),
-      blockSize: c.int('n_positions', 1, LIMITS.positions),
+      vocabSize,
+      blockSize,
       nLayer, nHead, nEmbd,
       geluApproximate: ACTIVATIONS.get(activation)!,
       layerNormEps: c.positive('layer_norm_epsilon', 1, 1e-5),

@@ -67,14 +67,20 @@ export const vit: Family = {
     c.oneOf('hidden_act', ['gelu'], 'gelu');
     c.requireAbsentOr('qkv_bias', true, 'query/key/value without biases');
     const classify = architecture === 'ViTForImageClassification';
+    const inChannels = c.int('num_channels', 1, 64, 3);
+    const depth = c.int('num_hidden_layers', 1, LIMITS.layers);
+    const mlpDim = c.int('intermediate_size', 1, 16 * LIMITS.width);
+    const patches = (imageSize / patchSize) ** 2;
+    // patch projection (C·p²·E) + positions ((N + 1)·E) + per layer q, k, v, output (4E²) and the MLP (2E·I), biases, norms and head left out
+    c.checkParameters(inChannels * patchSize * patchSize * hidden + (patches + 1) * hidden + depth * (4 * hidden * hidden + 2 * hidden * mlpDim), `image_size ${imageSize}, patch_size ${patchSize}, num_channels ${inChannels}, hidden_size ${hidden}, num_hidden_layers ${depth}, intermediate_size ${mlpDim}`);
     const model = init.skipInit(() => new VisionTransformer({
       imageSize, patchSize,
-      inChannels: c.int('num_channels', 1, 64, 3),
+      inChannels,
       numClasses: classify ? c.labels()?.length ?? c.int('num_labels', 1, LIMITS.labels, 2) : 0,
       dModel: hidden,
-      depth: c.int('num_hidden_layers', 1, LIMITS.layers),
+      depth,
       nhead: heads,
-      mlpDim: c.int('intermediate_size', 1, 16 * LIMITS.width),
+      mlpDim,
       layerNormEps: c.positive('layer_norm_eps', 1, 1e-12),
       pooler: !classify,
     }));
