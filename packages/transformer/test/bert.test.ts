@@ -33,7 +33,7 @@ describe('BERT', () => {
     for (const options of [{ keyPaddingMask, averageAttnWeights: false }, { keyPaddingMask, averageAttnWeights: true }, { needWeights: false }]) {
       const [a, wa] = sa.forward(x, x, x, options);
       const [b, wb] = mha.forward(x, x, x, options);
-      const close = (u: Float32Array, v: Float32Array) => u.forEach((value, i) => expect(Math.abs(value - v[i]!)).toBeLessThan(1e-6));
+      const close = (u: ArrayLike<number>, v: ArrayLike<number>) => Array.from(u).forEach((value, i) => expect(Math.abs(value - v[i]!)).toBeLessThan(1e-6));
       close(a.dataSync(), b.dataSync());
       if (wb) close(wa!.dataSync(), wb.dataSync());
       else expect(wa).toBeNull();
