@@ -83,6 +83,7 @@ export const trainView: View = {
       } else if (m.type === 'eval') {
         evals.push({ step: m.step, acc: m.tokenAccuracy, exact: m.exactMatch });
         document.body.dataset.trainAccuracy = m.tokenAccuracy.toFixed(4);
+        document.body.dataset.trainAccuracyStep = String(m.step);
       } else if (m.type === 'attention') {
         lastHeat = attentionHeatmap({ shape: [m.weights.length, m.weights[0]?.length ?? 0], data: m.weights.flat() }, { xLabels: m.cols, yLabels: m.rows, colormap: 'YlGnBu', domain: [0, 1], title: `step ${m.step}: "${m.source}" → "${m.prediction}"` });
         heat.replaceChildren(svgFigure(lastHeat, 'train-attention'), exportButtons(`train-step-${m.step}`, () => lastHeat));
@@ -95,6 +96,7 @@ export const trainView: View = {
       delete document.body.dataset.trainStep;
       delete document.body.dataset.trainLoss;
       delete document.body.dataset.trainAccuracy;
+      delete document.body.dataset.trainAccuracyStep;
       losses.length = 0;
       evals.length = 0;
       const c = config();
