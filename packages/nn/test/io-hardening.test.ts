@@ -6,7 +6,7 @@ import { tensor } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import { Linear, SafetensorsError, load, loadCheckpoint, parseHeader, save, saveCheckpoint } from '../src/index.js';
 import { loadFile } from '../src/io/node.js';
-import { joinFile, splitFile } from './fuzz/mutations.js';
+import { joinSafetensors as joinFile, splitSafetensors as splitFile } from '@qkv/fuzz-harness/mutations';
 import { checkpointParts, seedCheckpoint } from './fuzz/readers.js';
 
 /** The error `fn()` throws (fails the test when it throws nothing). */

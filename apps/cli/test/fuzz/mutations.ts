@@ -1,12 +1,12 @@
 // Mutations for the CLI's fuzz tests: random command lines (commands, recipes, known and unknown
 // flags, duplicates, values such as NaN, 1e999, -0, '' and prototype names), JSON edits of a
 // manifest (values of the wrong type or size, prototype keys, deleted, renamed, duplicated
-// members) and byte/text edits of image files. The JSON edits follow the packages'
-// test/fuzz/mutations.ts (an app may not import a package's tests).
+// members) and byte/text edits of image files, the JSON and byte edits from
+// @qkv/fuzz-harness/mutations.
 import fc from 'fast-check';
+import { PROTOTYPE_KEYS, byteMutants, editJson, jsonEdits, nastyKeys, nastyValues } from '@qkv/fuzz-harness/mutations';
 
-/** Keys that reach an object's prototype when a reader stores names in a plain object. */
-export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype'];
+export { byteMutants };
 
 /** Values a flag can be given: odd numbers, empty, signs, prototype names, long text. */
 export const flagValue: fc.Arbitrary<string> = fc.oneof(
@@ -37,102 +37,10 @@ export function argvFor(commands: readonly string[], recipes: readonly string[],
   return fc.oneof(loose, structured);
 }
 
-const deepArray = (depth: number): unknown => {
-  let v: unknown = 0;
-  for (let i = 0; i < depth; i++) v = [v];
-  return v;
-};
-
 /** Values of the wrong type, negative, fractional, huge, nested or prototype-named. */
-export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(-1, 0, 1, 1.5, -0.5, 2 ** 53, 1e308, -1e308, '', 'x', '1e999', 'NaN', '__proto__', 'constructor', null, true, false, [], {}, { __proto__: '1' }, ['a']),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.string({ maxLength: 12 }),
-  fc.jsonValue({ maxDepth: 3 }),
-  fc.integer({ min: 50, max: 800 }).map(deepArray),
-);
+export const nastyValue: fc.Arbitrary<unknown> = nastyValues([-1, 0, 1, 1.5, -0.5, 2 ** 53, 1e308, -1e308, '', 'x', '1e999', 'NaN', '__proto__', 'constructor', null, true, false, [], {}, { __proto__: '1' }, ['a']]);
 
-const nastyKey: fc.Arbitrary<string> = fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, '', 'recipe', 'run', 'seed', 'settings', 'warmup', 'dModel'), fc.string({ maxLength: 8 }));
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Path = (string | number)[];
-
-function clone(v: unknown): Json {
-  if (Array.isArray(v)) return v.map(clone);
-  if (v !== null && typeof v === 'object') {
-    const o = Object.create(null) as Record<string, Json>;
-    for (const [k, x] of Object.entries(v)) o[k] = clone(x);
-    return o;
-  }
-  return v as Json;
-}
-
-function paths(v: Json, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
-  return out;
-}
-
-/** One structural change to a JSON value; `duplicate` is applied while writing the text. */
-export interface JsonEdit {
-  op: 'replace' | 'rename' | 'delete' | 'add' | 'duplicate';
-  pick: number;
-  key: string;
-  value: unknown;
-}
-
-const jsonEdit: fc.Arbitrary<JsonEdit> = fc.record({
-  op: fc.constantFrom('replace', 'rename', 'delete', 'add', 'duplicate'),
-  pick: fc.nat(),
-  key: nastyKey,
-  value: nastyValue,
-});
-
-function write(v: Json, dup: Path | undefined, at: Path = []): string {
-  if (Array.isArray(v)) return `[${v.map((x, i) => write(x, dup, [...at, i])).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const members: string[] = [];
-    for (const [k, x] of Object.entries(v)) {
-      const member = `${JSON.stringify(k)}:${write(x, dup, [...at, k])}`;
-      members.push(member);
-      if (dup && dup.length === at.length + 1 && dup[at.length] === k && at.every((p, i) => p === dup[i])) members.push(member);
-    }
-    return `{${members.join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** Applies `edit` to a copy of `value` and returns the JSON text. */
-export function editJson(value: unknown, edit: JsonEdit): string {
-  const root = clone(value);
-  const all = paths(root);
-  const path = all[edit.pick % all.length]!;
-  if (path.length === 0) return edit.op === 'replace' ? write(clone(edit.value), undefined) : write(root, undefined);
-  let parent = root as Record<string | number, Json> & Json[];
-  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json> & Json[];
-  const last = path[path.length - 1]!;
-  const nasty = clone(edit.value);
-  switch (edit.op) {
-    case 'replace': parent[last] = nasty; break;
-    case 'delete': if (Array.isArray(parent)) parent.splice(last as number, 1); else delete parent[last]; break;
-    case 'rename':
-      if (Array.isArray(parent)) parent[last as number] = nasty;
-      else { const x = parent[last]; delete parent[last]; parent[edit.key] = x!; }
-      break;
-    case 'add': {
-      const target = parent[last];
-      if (Array.isArray(target)) target.push(nasty);
-      else if (target !== null && typeof target === 'object') target[edit.key] = nasty;
-      else parent[last] = nasty;
-      break;
-    }
-    case 'duplicate': return write(root, Array.isArray(parent) ? undefined : path);
-    default: edit.op satisfies never;
-  }
-  return write(root, undefined);
-}
+const jsonEdit = jsonEdits(nastyValue, nastyKeys(['recipe', 'run', 'seed', 'settings', 'warmup', 'dModel']));
 
 /** A mutated file and how it was made. */
 export interface Mutant {
@@ -141,31 +49,6 @@ export interface Mutant {
 }
 
 const utf8 = new TextEncoder();
-
-/** Byte-level mutations of `seed`: truncation, bit flips, overwrites, inserted junk. */
-export function byteMutants(seed: Uint8Array): fc.Arbitrary<Mutant> {
-  const n = seed.length;
-  return fc.oneof(
-    fc.nat(n).map((len) => ({ file: seed.slice(0, len), how: `truncated to ${len} bytes` })),
-    fc.array(fc.tuple(fc.nat(n - 1), fc.nat(7)), { minLength: 1, maxLength: 8 }).map((flips) => {
-      const file = seed.slice();
-      for (const [i, bit] of flips) file[i]! ^= 1 << bit;
-      return { file, how: `bit flips ${JSON.stringify(flips)}` };
-    }),
-    fc.array(fc.tuple(fc.nat(n - 1), fc.nat(255)), { minLength: 1, maxLength: 8 }).map((writes) => {
-      const file = seed.slice();
-      for (const [i, b] of writes) file[i] = b;
-      return { file, how: `bytes overwritten ${JSON.stringify(writes)}` };
-    }),
-    fc.tuple(fc.nat(n), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([at, junk]) => {
-      const file = new Uint8Array(n + junk.length);
-      file.set(seed.subarray(0, at));
-      file.set(junk, at);
-      file.set(seed.subarray(at), at + junk.length);
-      return { file, how: `${junk.length} bytes inserted at ${at}` };
-    }),
-  );
-}
 
 /** JSON edits of a JSON file's text, plus byte damage. */
 export function jsonFileMutants(text: string): fc.Arbitrary<Mutant> {
