@@ -7,7 +7,7 @@ import { crossEntropy } from '@qkv/nn';
 import type { Module } from '@qkv/nn';
 import { manualSeed, memory, randn, tensor, tidy } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
-import { GPT, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '../src/index.js';
+import { BertForSequenceClassification, GPT, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer } from '../src/index.js';
 
 /** Gradients of every parameter and of the float inputs after `loss().backward()`, seeded. */
 function grads(model: Module, inputs: Tensor[], loss: () => Tensor): number[][] {
@@ -35,6 +35,18 @@ describe('gradientCheckpointing', () => {
     gpt.zeroGrad();
     tidy(() => loss().backward());
     expect(gpt.parameters().map((p) => Array.from(p.grad!.dataSync()))).not.toEqual(plain);
+  });
+
+  it('BERT through its encoder stack: the same gradients with dropout and a padding mask', () => {
+    manualSeed(1);
+    const bert = new BertForSequenceClassification({ vocabSize: 50, hiddenSize: 32, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 16, dropout: 0.1 }, 3).train();
+    const ids = tensor([[1, 2, 3, 4, 0], [5, 6, 7, 0, 0]], { dtype: 'int32' });
+    const attentionMask = tensor([[1, 1, 1, 1, 0], [1, 1, 1, 0, 0]], { dtype: 'int32' });
+    const loss = () => crossEntropy(bert.forward(ids, { attentionMask }), tensor([0, 2], { dtype: 'int32' }));
+    const plain = grads(bert, [], loss);
+    bert.bert.encoder.gradientCheckpointing = true;
+    expect(grads(bert, [], loss)).toEqual(plain);
+    expect(plain.filter((g) => g.some((v) => v !== 0)).length).toBeGreaterThan(30);
   });
 
   it('TransformerEncoder and TransformerDecoder: the same parameter and input gradients, with dropout', () => {
