@@ -1,26 +1,14 @@
 // The built command end to end (dist/cli.js, as `qkv` runs it): list, train a few steps, evaluate,
 // predict and export from the checkpoint, and exit code 2 with the usage on a bad command line.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { load } from '@qkv/nn';
-import { tempDir } from './helpers.js';
+import { CLI as cli, runQkv, tempDir } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const run = promisify(execFile);
 
-async function qkv(...argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...argv], { env: { ...process.env, NO_COLOR: '1' } });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const qkv = (...argv: string[]) => runQkv(argv);
 
 /** The parts of manifest.json the tests read. */
 interface Manifest {

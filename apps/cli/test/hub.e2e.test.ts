@@ -1,35 +1,23 @@
 // `qkv generate`, `qkv inspect` and `qkv convert` end to end (dist/cli.js) on the tiny Hub folders
 // of @qkv/pretrained, whose expected.json holds PyTorch's logits and attention probabilities
 // (tooling/reference-fixtures/pretrained), and on the shipped char-gpt and its Hub copy.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import '@qkv/wasm-kernels';
 import { load } from '@qkv/nn';
 import { fromPretrained } from '@qkv/pretrained/node';
 import { setBackend, tensor } from '@qkv/tensor-core';
 import type { GPT } from '@qkv/transformer';
-import { tempDir } from './helpers.js';
+import { runQkv, tempDir } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../../packages/pretrained/fixtures/', import.meta.url));
 const fixture = (name: string) => join(fixtures, name);
 const charGpt = fileURLToPath(new URL('../models/char-gpt/', import.meta.url));
 const charGptHub = fileURLToPath(new URL('../../demo/public/models/char-gpt-hub/', import.meta.url));
-const run = promisify(execFile);
 
-async function qkv(...argv: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...argv], { env: { ...process.env, NO_COLOR: '1' } });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const qkv = (...argv: string[]) => runQkv(argv);
 
 /** A reference array of expected.json: { shape, data } row-major. */
 interface Ref {

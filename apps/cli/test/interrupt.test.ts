@@ -1,16 +1,13 @@
 // Training as a newcomer runs it: Ctrl-C (SIGINT) is seen at the very next step, the checkpoint is
 // written and the command exits with 130; without a terminal, progress comes as plain lines; and the
 // built command prints one-line errors and per-command help.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../src/train/loop.js';
-import { tempDir, tinySession, useFastBackend } from './helpers.js';
+import { CLI as cli, runQkv, tempDir, tinySession, useFastBackend } from './helpers.js';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const tiny = { examples: '100', dModel: '16', layers: '1', ff: '32', warmup: '3' };
 
 beforeAll(useFastBackend);
@@ -48,15 +45,7 @@ describe('the training loop', () => {
   });
 });
 
-async function qkv(argv: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, ...argv], { env: { ...process.env, NO_COLOR: '1', DEBUG: '', ...env } });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const qkv = runQkv;
 
 describe('qkv (dist/cli.js) errors and help', () => {
   beforeAll(() => {

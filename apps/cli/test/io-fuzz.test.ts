@@ -1,10 +1,7 @@
 // The CLI's inputs under fuzz at a small size (`pnpm fuzz` runs 10,000 per reader), the bugs the
 // fuzz work found, and the built command printing a bad input as one line without a stack.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { formatCounts } from '@qkv/fuzz-harness';
 import { parse } from '../src/args.js';
@@ -14,7 +11,7 @@ import { decodeGreyImage, readGreyImage } from '../src/image/read-image.js';
 import { parseManifest } from '../src/preflight.js';
 import { shippedModel } from '../src/shipped.js';
 import { checkNoPollution, runFuzz } from './fuzz/readers.js';
-import { tempDir } from './helpers.js';
+import { CLI as cli, runQkv, tempDir } from './helpers.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -83,17 +80,7 @@ describe('regressions found while fuzzing the CLI inputs', () => {
   });
 });
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const run = promisify(execFile);
-async function qkv(...argv: string[]): Promise<{ stderr: string; code: number }> {
-  try {
-    const { stderr } = await run(process.execPath, [cli, ...argv], { env: { ...process.env, NO_COLOR: '1', DEBUG: '' } });
-    return { stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stderr: string; code: number };
-    return { stderr: e.stderr, code: e.code };
-  }
-}
+const qkv = (...argv: string[]) => runQkv(argv);
 
 describe('the built command (dist/cli.js) prints a bad input as one line, without a stack', () => {
   it('a broken manifest.json beside a checkpoint: exit 1, one line naming the file and field', async () => {
