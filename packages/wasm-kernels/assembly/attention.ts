@@ -1,8 +1,10 @@
-// Fused scaled-dot-product attention: for one block of 4 query rows at a time, the [4, S] scores
-// (tile.ts's 4×8 register tile over packed Kᵀ panels), mask, softmax and P·V (the same tile
-// over packed V panels), so only one block of scores ever exists. Scores are stored transposed,
-// [S][4], which is at once the softmax's layout (one v128 holds a key's score for the 4 rows, so
-// max, exp and sum are vertical) and P·V's packed-A layout (load32_splat of row r at s·16 + r·4).
+// Fused scaled-dot-product attention, flash-attention style: for one block of 4 query rows at a
+// time and one tile of TILE keys at a time, the [4, TILE] scores (tile.ts's 4×8 register tile over
+// packed Kᵀ panels), mask, an online softmax (running max and sum, earlier output rescaled) and
+// P·V (the same tile over packed V panels), so a thread's scratch is the same for any S and no
+// [L, S] matrix ever exists. Scores are stored transposed, [TILE][4], which is at once the
+// softmax's layout (one v128 holds a key's score for the 4 rows, so max, exp and sum are vertical)
+// and P·V's packed-A layout (load32_splat of row r at s·16 + r·4).
 //
 // Legend: N heads (flattened batch) · L queries · S keys · E query/key dim · Ev value dim.
 import { t00, t01, t10, t11, t20, t21, t30, t31, tile4x8 } from './tile';
@@ -190,24 +192,6 @@ export function softmaxBlock(ps: usize, Sv: i32): v128 {
   for (let j = 0; j < nc; j++) store<f32>(o + (<usize>j << 2), j < 4 ? lane(lo, j) : lane(hi, j - 4));
 }
 
-/** out rows l0…l0+mr−1 = (P·V) scaled by rinv per row; P = ps ([Sv][4]), V packed in 8-column panels of S rows. */
-function weightedSum(ps: usize, Sv: i32, vp: usize, S: i32, Ev: i32, rinv: v128, out: usize, mr: i32): void {
-  const ldo = <usize>Ev << 2;
-  const r0 = f32x4.extract_lane(rinv, 0);
-  const r1 = f32x4.extract_lane(rinv, 1);
-  const r2 = f32x4.extract_lane(rinv, 2);
-  const r3 = f32x4.extract_lane(rinv, 3);
-  for (let j = 0; j < Ev; j += 8) {
-    tile4x8(ps, vp + (<usize>(j >> 3) * <usize>S << 5), Sv);
-    const nc = min(8, Ev - j);
-    const o = out + (<usize>j << 2);
-    storeOut(o, t00, t01, r0, nc);
-    if (mr > 1) storeOut(o + ldo, t10, t11, r1, nc);
-    if (mr > 2) storeOut(o + 2 * ldo, t20, t21, r2, nc);
-    if (mr > 3) storeOut(o + 3 * ldo, t30, t31, r3, nc);
-  }
-}
-
 /** qs ([E][4]) = q rows l0…l0+mr−1 (row stride E) times scale, zero rows past mr. */
 export function packQ(q: usize, E: i32, mr: i32, scale: f32, qs: usize): void {
   for (let e = 0; e < E; e++) {
@@ -217,11 +201,43 @@ export function packQ(q: usize, E: i32, mr: i32, scale: f32, qs: usize): void {
   }
 }
 
+/** Keys per tile of the online softmax: the block's scores for one tile, [TILE][4], stay in L1. */
+// @ts-ignore: decorator
+@inline export const TILE = 128;
+
+/**
+ * The block's running output rows acc ([4][Evp], Evp = Ev rounded up to 8) times alpha per row, plus
+ * P·V over one tile of nt keys: P = ps ([nt][4]), V's 8-column panels of S rows starting at key t0
+ * (vt = the first panel at key t0).
+ */
+function accumulateTile(ps: usize, nt: i32, vt: usize, S: i32, Evp: i32, alpha: v128, acc: usize): void {
+  const a0 = f32x4.splat(f32x4.extract_lane(alpha, 0));
+  const a1 = f32x4.splat(f32x4.extract_lane(alpha, 1));
+  const a2 = f32x4.splat(f32x4.extract_lane(alpha, 2));
+  const a3 = f32x4.splat(f32x4.extract_lane(alpha, 3));
+  const ld = <usize>Evp << 2;
+  for (let j = 0; j < Evp; j += 8) {
+    tile4x8(ps, vt + (<usize>(j >> 3) * <usize>S << 5), nt);
+    const o = acc + (<usize>j << 2);
+    v128.store(o, f32x4.add(f32x4.mul(v128.load(o), a0), t00));
+    v128.store(o, f32x4.add(f32x4.mul(v128.load(o, 16), a0), t01), 16);
+    v128.store(o + ld, f32x4.add(f32x4.mul(v128.load(o + ld), a1), t10));
+    v128.store(o + ld, f32x4.add(f32x4.mul(v128.load(o + ld, 16), a1), t11), 16);
+    v128.store(o + 2 * ld, f32x4.add(f32x4.mul(v128.load(o + 2 * ld), a2), t20));
+    v128.store(o + 2 * ld, f32x4.add(f32x4.mul(v128.load(o + 2 * ld, 16), a2), t21), 16);
+    v128.store(o + 3 * ld, f32x4.add(f32x4.mul(v128.load(o + 3 * ld), a3), t30));
+    v128.store(o + 3 * ld, f32x4.add(f32x4.mul(v128.load(o + 3 * ld, 16), a3), t31), 16);
+  }
+}
+
 /**
  * Rows [r0, r1) of N·Lp query rows, Lp = L rounded up to 4 (so every range starts on a block):
- * out[n, l] = softmax(scale·q[n, l]·kᵀ + mask[n, l])·v for each block of 4 rows. `params` is
- * the parameter block (fields above); `scratch` holds E·16 + ⌈S/8⌉·128 bytes for this thread
- * alone. Threads call it on disjoint row ranges.
+ * out[n, l] = softmax(scale·q[n, l]·kᵀ + mask[n, l])·v for each block of 4 rows, by an online
+ * softmax over tiles of TILE keys (flash attention): per tile the scores, their running row max m,
+ * exp(z − m), the running sum ℓ, and acc·exp(m_old − m) + P·V; out = acc / ℓ at the end (0 for a
+ * row whose keys are all −∞). With S ≤ TILE the result equals the one-pass softmax bit for bit.
+ * `params` is the parameter block (fields above); `scratch` holds attentionScratchBytes(E, Ev)
+ * bytes for this thread alone, whatever S is. Threads call it on disjoint row ranges.
  */
 export function attentionRows(params: usize, scratch: usize, r0: i32, r1: i32): void {
   const L = field(params, LEN_L);
@@ -234,25 +250,65 @@ export function attentionRows(params: usize, scratch: usize, r0: i32, r1: i32): 
   const msL = <usize>field(params, MSL);
   const msS = field(params, MSS);
   const Lp = (L + 3) & ~3;
+  const Evp = (Ev + 7) & ~7;
   const qs = scratch;
   const ps = scratch + (<usize>E << 4);
+  const acc = ps + (<usize>TILE << 4);
+  const ldo = <usize>Ev << 2;
+  const ld = <usize>Evp << 2;
+  const zero = f32x4.splat(0);
+  const ninf = f32x4.splat(-Infinity);
   for (let r = r0; r < r1; r += 4) {
     const n = r / Lp;
     const l0 = r - n * Lp;
     const mr = min(4, L - l0);
     const Sv = causal ? min(S, l0 + mr) : S;
     const row = <usize>n * <usize>L + <usize>l0;
-    const out = <usize>field(params, OUT) + (row * <usize>Ev << 2);
     packQ(<usize>field(params, Q) + (row * <usize>E << 2), E, mr, scale, qs);
     const mRow: usize = mask == 0 ? 0 : mask + <usize>load<i32>(<usize>field(params, OFFS) + (<usize>n << 2)) + <usize>l0 * msL;
-    scoreBlock(qs, <usize>field(params, KP) + <usize>n * <usize>field(params, KB), E, (Sv + 7) >> 3, S, ps, mRow, msL, msS, mr);
-    if (causal) {
-      // key s is hidden from row l0 + r when s > l0 + r (only the last panel crosses the diagonal)
-      for (let s = l0 + 1; s < Sv; s++) {
-        for (let rr = 0; rr < 4; rr++) if (s > l0 + rr) store<f32>(ps + (<usize>s << 4) + (<usize>rr << 2), -Infinity);
+    const kp = <usize>field(params, KP) + <usize>n * <usize>field(params, KB);
+    const vp = <usize>field(params, VP) + <usize>n * <usize>field(params, VB);
+    memory.fill(acc, 0, <usize>Evp << 4);
+    let m = ninf;
+    let l = zero;
+    for (let t0 = 0; t0 < Sv; t0 += TILE) {
+      const nt = min(TILE, Sv - t0);
+      // the tile's keys are those of K's panels from t0 / 8 on (t0 is a multiple of 8)
+      scoreBlock(qs, kp + (<usize>(t0 >> 3) * <usize>E << 5), E, (nt + 7) >> 3, S - t0, ps, mRow == 0 ? 0 : mRow + <usize>t0 * <usize>msS, msL, msS, mr);
+      if (causal) {
+        // key s is hidden from row l0 + rr when s > l0 + rr (only the block's diagonal tile has such keys)
+        for (let s = max(t0, l0 + 1); s < t0 + nt; s++) {
+          for (let rr = 0; rr < 4; rr++) if (s > l0 + rr) store<f32>(ps + (<usize>(s - t0) << 4) + (<usize>rr << 2), -Infinity);
+        }
       }
+      let vm = ninf;
+      for (let s = 0; s < nt; s++) vm = f32x4.pmax(vm, v128.load(ps + (<usize>s << 4)));
+      const mNew = f32x4.pmax(m, vm);
+      const sub = v128.bitselect(zero, mNew, f32x4.eq(mNew, ninf)); // all −∞ so far: every exp is 0
+      const alpha = expNonPositive(f32x4.sub(m, sub)); // 0 on the first tile (m = −∞)
+      let sum = zero;
+      for (let s = 0; s < nt; s++) {
+        const at = ps + (<usize>s << 4);
+        const e = expNonPositive(f32x4.sub(v128.load(at), sub));
+        v128.store(at, e);
+        sum = f32x4.add(sum, e);
+      }
+      l = f32x4.add(f32x4.mul(l, alpha), sum);
+      m = mNew;
+      accumulateTile(ps, nt, vp + (<usize>t0 << 5), S, Evp, alpha, acc);
     }
-    const rinv = softmaxBlock(ps, Sv);
-    weightedSum(ps, Sv, <usize>field(params, VP) + <usize>n * <usize>field(params, VB), S, Ev, rinv, out, mr);
+    const rinv = v128.bitselect(zero, f32x4.div(f32x4.splat(1), l), f32x4.eq(l, zero));
+    const out = <usize>field(params, OUT) + (row * <usize>Ev << 2);
+    for (let rr = 0; rr < mr; rr++) {
+      const a = acc + <usize>rr * ld;
+      const o = out + <usize>rr * ldo;
+      const s = lane(rinv, rr);
+      for (let j = 0; j < Ev; j += 8) storeOut(o + (<usize>j << 2), v128.load(a + (<usize>j << 2)), v128.load(a + (<usize>j << 2), 16), s, min(8, Ev - j));
+    }
   }
+}
+
+/** Bytes of scratch one thread needs for attentionRows: the q strip, one tile of scores, the output rows. */
+export function attentionScratchBytes(E: i32, Ev: i32): i32 {
+  return (E << 4) + (TILE << 4) + (((Ev + 7) & ~7) << 4);
 }

@@ -3,7 +3,7 @@
 export { packA, packB, gemmBatched, gemmBatchedInPlaceA } from './gemm';
 export { unary, binary } from './elementwise';
 export { reduce, softmax, layerNorm } from './reduce';
-export { attentionPackK, attentionPackV, attentionRows } from './attention';
+export { attentionPackK, attentionPackV, attentionRows, attentionScratchBytes } from './attention';
 export { attentionGradHeads, attentionGradRows } from './attention-grad';
 export { compare, logicalNot } from './compare';
 export { where, cast } from './select';

@@ -36,6 +36,26 @@ describe('FusedAttention on wasm', () => {
     });
   }
 
+  it('carries the online softmax across key tiles: hidden whole tiles, later tiles with the larger scores', async () => {
+    // S = 300 is three tiles of 128 keys (the last one partial). Row l sees: even rows nothing of the
+    // first tile (−∞ there, so the running max starts at −∞ and jumps), rows ≡ 1 (mod 3) keys of the
+    // last tile raised by +30 (every earlier sum must be rescaled by e^(m_old − m_new) ≈ 0), the rest
+    // plain; row 5 sees no key at all. With and without causal (which cuts the tiles per row block).
+    const L = 41;
+    const S = 300;
+    const mask = new Float32Array(L * S);
+    for (let l = 0; l < L; l++) {
+      for (let s = 0; s < S; s++) {
+        const hidden = (l % 2 === 0 && s < 128) || l === 5;
+        mask[l * S + s] = hidden ? -Infinity : l % 3 === 1 && s >= 256 ? 30 : 0;
+      }
+    }
+    const shapes = [[2, L, 24], [2, S, 24], [2, S, 20]];
+    await expectSameAsCpu(shapes, (q, k, v) => fusedAttention(q, k, v, { mask: tensor(mask, { shape: [L, S] }) }), tol);
+    await expectSameAsCpu(shapes, (q, k, v) => fusedAttention(q, k, v, { mask: tensor(mask, { shape: [L, S] }), causal: true }), tol);
+    await expectSameAsCpu([[1, 9, 8], [1, 1000, 8], [1, 1000, 8]], (q, k, v) => fusedAttention(q, k, v, { scale: 4 }), tol); // peaked rows, 8 tiles
+  });
+
   it('gives exact zero rows to queries whose keys are all hidden', async () => {
     await setBackend('wasm');
     const mask = tensor(Float32Array.from({ length: 6 * 9 }, (_, i) => (Math.floor(i / 9) % 2 === 0 ? -Infinity : 0)), { shape: [6, 9] });

@@ -1,6 +1,7 @@
 // FusedAttention on the heap (assembly/attention.ts): K and V of every head packed once, then
-// blocks of 4 query rows — scores, mask, softmax, P·V — split across threads by rows, each
-// thread with its own scratch for one block of scores.
+// blocks of 4 query rows — scores, mask, online softmax, P·V, one tile of keys at a time — split
+// across threads by (head, row block), each thread with its own scratch of a size that does not
+// depend on L or S.
 import { batchOffsets, broadcastStrides, sizeOf, trailingDims } from '@qkv/tensor-core';
 import type { KernelFunc, TensorInfo } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
@@ -37,7 +38,7 @@ export const fusedAttentionKernel: KernelFunc<'FusedAttention'> = ({ inputs: [q,
   const kBytes = Math.ceil(S / 8) * E * 32;
   const vBytes = Math.ceil(Ev / 8) * S * 32;
   const threads = wb.pool?.size ?? 1;
-  const scratchBytes = Math.ceil((E * 16 + Math.ceil(S / 8) * 128) / 64) * 64; // a cache line apart
+  const scratchBytes = Math.ceil(x.attentionScratchBytes(E, Ev) / 64) * 64; // a cache line apart
   const blocks = [N * kBytes, N * vBytes, FIELDS.length * 4, N * 4, threads * scratchBytes];
   const [kp, vp, params, offsets, scratch] = blocks.map((bytes) => wb.heap.alloc(bytes)) as [number, number, number, number, number];
   try {
