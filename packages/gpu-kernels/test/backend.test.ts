@@ -21,9 +21,9 @@ describe('registration', () => {
     expect(names.includes('headlessgl')).toBe(GPU.isHeadlessGLSupported);
   });
 
-  it('implements every kernel tensor-core names except the engine-owned Reshape and FusedAttentionGrad', () => {
+  it('implements every kernel tensor-core names except the engine-owned Reshape, FusedAttentionGrad and AdamStep', () => {
     const missing = allKernelNames.filter((n) => !(n in gpuKernels));
-    expect(missing).toEqual(['Reshape', 'FusedAttentionGrad']); // the attention gradient composes ops on the device
+    expect(missing).toEqual(['Reshape', 'FusedAttentionGrad', 'AdamStep']); // the attention gradient and Adam compose ops on the device
   });
 
   it('ranks webasm below cpu so it is never picked by default', () => {

@@ -59,4 +59,5 @@ export * from './ops/shape-ops.js';
 export * from './ops/index-ops.js';
 export * from './ops/norm.js';
 export * from './ops/attention.js';
+export * from './ops/optim.js';
 export { clone, detach, item, sumToShape } from './ops/util.js';

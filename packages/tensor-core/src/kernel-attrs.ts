@@ -82,6 +82,20 @@ export interface FusedAttentionAttrs {
   readonly causal: boolean;
 }
 
+/**
+ * `AdamStep`: one Adam/AdamW update at optimizer step `step` (≥ 1) with learning rate `lr`, betas
+ * `beta1`, `beta2`, `eps`, and weight decay `weightDecay`, decoupled (AdamW) or added to the gradient.
+ */
+export interface AdamStepAttrs {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decoupled: boolean;
+  readonly step: number;
+}
+
 /** The attributes of each kernel: `KernelAttrs['BatchMatMul']` is `BatchMatMulAttrs`. */
 export interface KernelAttrs {
   Neg: NoAttrs; Exp: NoAttrs; Log: NoAttrs; Sqrt: NoAttrs; Rsqrt: NoAttrs; Abs: NoAttrs; Tanh: NoAttrs;
@@ -103,6 +117,7 @@ export interface KernelAttrs {
   LayerNorm: LayerNormAttrs;
   FusedAttention: FusedAttentionAttrs;
   FusedAttentionGrad: FusedAttentionAttrs;
+  AdamStep: AdamStepAttrs;
 }
 
 // Every kernel name has an entry, and nothing else does (both directions are compile errors).
@@ -150,6 +165,7 @@ const schemas: { readonly [K in KernelName]: Schema<KernelAttrs[K]> } = {
   LayerNorm: { normDims: 'count', eps: 'number' },
   FusedAttention: { scale: 'finite', causal: 'boolean' },
   FusedAttentionGrad: { scale: 'finite', causal: 'boolean' },
+  AdamStep: { lr: 'finite', beta1: 'finite', beta2: 'finite', eps: 'finite', weightDecay: 'finite', decoupled: 'boolean', step: 'count' },
 };
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -25,7 +25,7 @@ export const otherKernels = [
 ] as const;
 
 /** Compositions of other kernels run as one, for speed; the cpu kernel is their reference. */
-export const fusedKernels = ['FusedAttention', 'FusedAttentionGrad'] as const;
+export const fusedKernels = ['FusedAttention', 'FusedAttentionGrad', 'AdamStep'] as const;
 
 export type UnaryKernel = (typeof unaryKernels)[number];
 export type BinaryKernel = (typeof binaryKernels)[number];
@@ -34,8 +34,8 @@ export type FusedKernel = (typeof fusedKernels)[number];
 /** Every kernel name. */
 export type KernelName = UnaryKernel | BinaryKernel | (typeof otherKernels)[number] | FusedKernel;
 
-/** Kernels without a gradient: their outputs are integers or booleans, or they are gradients themselves. */
-export type NonDifferentiableKernel = ComparisonKernel | 'ArgMax' | 'ArgMin' | 'Sign' | 'Floor' | 'LogicalNot' | 'IsNan' | 'FusedAttentionGrad';
+/** Kernels without a gradient: their outputs are integers or booleans, or they are gradients or optimizer steps themselves. */
+export type NonDifferentiableKernel = ComparisonKernel | 'ArgMax' | 'ArgMin' | 'Sign' | 'Floor' | 'LogicalNot' | 'IsNan' | 'FusedAttentionGrad' | 'AdamStep';
 /** Kernels that must have a gradient (a missing one is a compile error in gradients/index.ts). */
 export type DifferentiableKernel = Exclude<KernelName, NonDifferentiableKernel>;
 

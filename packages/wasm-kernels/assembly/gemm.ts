@@ -29,8 +29,13 @@ const NC: i32 = 256;
  * columns, zero-padded past N, depth-blocked. dst needs ⌈N/8⌉·K·8 floats.
  */
 export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usize): void {
+  packBPanels(b, rsB, csB, K, N, dst, 0, (N + 7) >> 3);
+}
+
+/** Panels [p0, p1) of packB (each panel's bytes are its own, so threads can pack disjoint ranges). */
+export function packBPanels(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usize, p0: i32, p1: i32): void {
   const panels = (N + 7) >> 3;
-  for (let p = 0; p < panels; p++) {
+  for (let p = p0; p < p1; p++) {
     const j0 = p << 3;
     const w = min(8, N - j0);
     const col = b + <usize>j0 * csB;
@@ -93,8 +98,13 @@ export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usi
  * (4 floats per depth k), zero-padded past M, depth-blocked. dst needs ⌈M/4⌉·K·4 floats.
  */
 export function packA(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usize): void {
+  packAStrips(a, rsA, csA, M, K, dst, 0, (M + 3) >> 2);
+}
+
+/** Strips [s0, s1) of packA (each strip's bytes are its own, so threads can pack disjoint ranges). */
+export function packAStrips(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usize, s0: i32, s1: i32): void {
   const strips = (M + 3) >> 2;
-  for (let s = 0; s < strips; s++) {
+  for (let s = s0; s < s1; s++) {
     const i0 = s << 2;
     const h = min(4, M - i0);
     const row = a + <usize>i0 * rsA;

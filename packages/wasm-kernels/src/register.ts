@@ -5,6 +5,7 @@ import type { KernelFunc, KernelName, KernelTable } from '@qkv/tensor-core';
 import { createWasmBackend } from './backend.js';
 import { fusedAttentionKernel } from './kernels/attention.js';
 import { fusedAttentionGradKernel } from './kernels/attention-grad.js';
+import { adamStepKernel } from './kernels/adam.js';
 import { copyKernels } from './kernels/copy.js';
 import { binaryKernel, unaryKernel } from './kernels/elementwise.js';
 import type { CodedUnary } from './kernels/elementwise.js';
@@ -28,6 +29,7 @@ export const nativeKernels: KernelTable = {
   BatchMatMul: batchMatMulKernel,
   FusedAttention: fusedAttentionKernel,
   FusedAttentionGrad: fusedAttentionGradKernel,
+  AdamStep: adamStepKernel,
   Softmax: softmaxKernel<'Softmax'>(false),
   LogSoftmax: softmaxKernel<'LogSoftmax'>(true),
   LayerNorm: layerNormKernel,

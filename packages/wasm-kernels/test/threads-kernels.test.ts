@@ -33,7 +33,8 @@ async function oneAndTwo(shapes: number[][], fn: (...xs: Tensor[]) => Tensor): P
   }
 }
 
-const big = [301, 517]; // 155,617 elements: above every threshold, no multiple of 4 or 16
+const big = [301, 517]; // 155,617 elements: above the compute-bound thresholds, no multiple of 4 or 16
+const stream = [769, 701]; // 539,069 elements: above the memory-bound maps' threshold (2¹⁹), no multiple of 4 or 16
 
 describe('threads in element-wise, softmax and layer-norm kernels', () => {
   beforeAll(() => setBackend('wasm'));
@@ -42,21 +43,21 @@ describe('threads in element-wise, softmax and layer-norm kernels', () => {
   const cases: [string, PoolKernel, number[][], (...xs: Tensor[]) => Tensor][] = [
     ['GELU (erf)', 'unaryRange', [big], (x) => x.gelu()],
     ['GELU (tanh)', 'unaryRange', [big], (x) => x.gelu('tanh')],
-    ['ReLU', 'unaryRange', [big], (x) => x.relu()],
+    ['ReLU', 'unaryRange', [stream], (x) => x.relu()],
     ['exp', 'unaryRange', [big], (x) => x.exp()],
-    ['sqrt of |x|', 'unaryRange', [big], (x) => x.abs().sqrt()],
-    ['a + b, same shapes', 'binaryRange', [big, big], (a, b) => a.add(b)],
-    ['a · scalar', 'binaryRange', [big], (a) => a.mul(0.9)],
-    ['a / b, same shapes', 'binaryRange', [big, big], (a, b) => a.div(b.abs().add(0.5))],
-    ['a + bias [C]', 'binaryGrid', [big, [517]], (a, b) => a.add(b)],
-    ['a · per-row scale [N, 1]', 'binaryGrid', [big, [301, 1]], (a, b) => a.mul(b)],
+    ['sqrt of |x|', 'unaryRange', [stream], (x) => x.abs().sqrt()],
+    ['a + b, same shapes', 'binaryRange', [stream, stream], (a, b) => a.add(b)],
+    ['a · scalar', 'binaryRange', [stream], (a) => a.mul(0.9)],
+    ['a / b, same shapes', 'binaryRange', [stream, stream], (a, b) => a.div(b.abs().add(0.5))],
+    ['a + bias [C]', 'binaryGrid', [stream, [701]], (a, b) => a.add(b)],
+    ['a · per-row scale [N, 1]', 'binaryGrid', [stream, [769, 1]], (a, b) => a.mul(b)],
     ['softmax over the last dim', 'softmaxRange', [big], (x) => x.softmax(-1)],
     ['log-softmax over the last dim', 'softmaxRange', [big], (x) => x.logSoftmax(-1)],
     ['softmax over a middle dim', 'softmaxRange', [[37, 41, 103]], (x) => x.softmax(1)],
     ['layer norm', 'layerNormRange', [big], (x) => layerNorm(x, [517])],
-    ['x > 0 (the ReLU gradient mask)', 'compareRange', [big], (x) => x.gt(0).float()],
-    ['a ≤ b, same shapes', 'compareRange', [big, big], (a, b) => a.le(b).float()],
-    ['where(x > 0, dy, 0) (the ReLU gradient)', 'whereRange', [big, big], (x, dy) => where(x.gt(0), dy, 0)],
+    ['x > 0 (the ReLU gradient mask)', 'compareRange', [stream], (x) => x.gt(0).float()],
+    ['a ≤ b, same shapes', 'compareRange', [stream, stream], (a, b) => a.le(b).float()],
+    ['where(x > 0, dy, 0) (the ReLU gradient)', 'whereRange', [stream, stream], (x, dy) => where(x.gt(0), dy, 0)],
   ];
   for (const [name, kernel, shapes, fn] of cases) {
     it(`splits ${name} across 2 threads, bit-identical to 1 thread and equal to cpu`, async () => {
@@ -70,5 +71,10 @@ describe('threads in element-wise, softmax and layer-norm kernels', () => {
   it('keeps small jobs on the calling thread', async () => {
     const { split } = await oneAndTwo([[7, 33], [33]], (a, b) => a.add(b).gelu().softmax(-1));
     expect(split).toEqual([]);
+  });
+
+  it('keeps memory-bound maps below 2¹⁹ elements on the calling thread, compute-bound ones not', async () => {
+    const { split } = await oneAndTwo([big, big], (a, b) => a.add(b).relu().mul(0.5).gt(0).float().exp());
+    expect(split).toEqual(['unaryRange']); // only exp
   });
 });

@@ -13,11 +13,11 @@ import { softmaxKernel } from './softmax.js';
 import { castKernel, geluKernel, unaryKernel, unaryKernelNames } from './unary.js';
 
 /**
- * Kernels the gpu backends leave out: Reshape (the engine's view kernel) and FusedAttentionGrad,
- * whose only caller, fusedAttention's gradient, composes the public ops on the device instead when
- * the active backend lacks the kernel.
+ * Kernels the gpu backends leave out: Reshape (the engine's view kernel), FusedAttentionGrad and
+ * AdamStep, whose only callers (fusedAttention's gradient, adamStep) compose the public ops on the
+ * device instead when the active backend lacks the kernel.
  */
-export type LeftOut = 'Reshape' | 'FusedAttentionGrad';
+export type LeftOut = 'Reshape' | 'FusedAttentionGrad' | 'AdamStep';
 
 /** A gpu kernel for every kernel name but those `LeftOut`. */
 export type Table = { readonly [K in Exclude<KernelName, LeftOut>]: KernelFunc<K> };

@@ -1,6 +1,6 @@
 // Adam and AdamW, with PyTorch's update order and bias correction.
 import type { Tensor } from '@qkv/tensor-core';
-import { tidy, ValueError } from '@qkv/tensor-core';
+import { adamStep, tidy, ValueError } from '@qkv/tensor-core';
 import { Optimizer, buf, num } from './optimizer.js';
 import type { ParamGroup, ParamState, ParamsInput } from './optimizer.js';
 
@@ -52,6 +52,13 @@ export class Adam extends Optimizer<AdamOptions> {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad } = group;
     const step = num(state, 'step') + 1;
     state.step = step;
+    const expAvg = buf(state, 'exp_avg');
+    const expAvgSq = buf(state, 'exp_avg_sq');
+    if (!amsgrad) {
+      // one fused pass where the backend has AdamStep (cpu, wasm); the same ops as below elsewhere
+      p.assign(adamStep(p, grad, expAvg, expAvgSq, { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, step }));
+      return;
+    }
     // each line in its own tidy: its temporaries are freed before the next line makes more
     const set = (target: Tensor, value: () => Tensor) => target.assign(tidy(value));
     let g = grad;
@@ -59,20 +66,14 @@ export class Adam extends Optimizer<AdamOptions> {
       if (this.decoupled) set(p, () => p.mul(1 - lr * weightDecay));
       else g = tidy(() => g.add(p.mul(weightDecay)));
     }
-    const expAvg = buf(state, 'exp_avg');
-    const expAvgSq = buf(state, 'exp_avg_sq');
     set(expAvg, () => expAvg.add(g.sub(expAvg).mul(1 - beta1))); // lerp(m, g, 1 − β₁)
     set(expAvgSq, () => expAvgSq.mul(beta2).add(g.mul(g).mul(1 - beta2)));
-    let second = expAvgSq;
-    if (amsgrad) {
-      const maxSq = buf(state, 'max_exp_avg_sq');
-      set(maxSq, () => maxSq.maximum(expAvgSq));
-      second = maxSq;
-    }
+    const maxSq = buf(state, 'max_exp_avg_sq');
+    set(maxSq, () => maxSq.maximum(expAvgSq));
     const biasCorrection1 = 1 - beta1 ** step;
     const biasCorrection2 = 1 - beta2 ** step;
     const stepSize = lr / biasCorrection1;
-    const denom = tidy(() => second.sqrt().div(Math.sqrt(biasCorrection2)).add(eps));
+    const denom = tidy(() => maxSq.sqrt().div(Math.sqrt(biasCorrection2)).add(eps));
     set(p, () => p.sub(expAvg.div(denom).mul(stepSize)));
   }
 }

@@ -11,3 +11,4 @@ export * from './shape-ops.js';
 export * from './index-ops.js';
 export * from './norm.js';
 export * from './attention.js';
+export * from './optim.js';

@@ -5,11 +5,14 @@ import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { binaryCodes, GELU_TANH, unaryCodes } from './op-codes.js';
 import type { BinaryKernel, UnaryKernel } from './op-codes.js';
-import { runSplit } from '../runtime/threads.js';
+import { runSplit, streamWork } from '../runtime/threads.js';
 import { broadcastRows, mergeDims } from './rows.js';
 
 /** Elements per range of a split element-wise map: a multiple of 4 (SIMD) and of a cache line. */
 const ALIGN = 16;
+
+/** Unary maps that evaluate a polynomial or a series per element (compute-bound, unlike the rest). */
+const TRANSCENDENTAL: ReadonlySet<UnaryKernel> = new Set(['Exp', 'Log', 'Tanh', 'Sigmoid', 'Gelu', 'Silu', 'Erf', 'Sin', 'Cos']);
 
 /** The unary kernels with a module op code (Cast is a select kernel). */
 export type CodedUnary = Exclude<UnaryKernel, 'Cast'>;
@@ -23,8 +26,10 @@ export function unaryKernel(name: CodedUnary): KernelFunc<CodedUnary> {
     const n = sizeOf(x!.shape);
     const out = wb.alloc(n * 4);
     const xp = wb.handleOf(x!).ptr;
-    // a few operations per element (more for exp, tanh, erf): worth the workers from ~64 k elements
-    runSplit(wb.pool, 'unaryRange', () => [code, xp, out.ptr], n, ALIGN, n * 4, (i0, i1) => wb.exports.unaryRange(code, xp, out.ptr, i0, i1));
+    // a polynomial per element (exp, tanh, erf, …): worth the workers from ~64 k elements; a plain
+    // map (ReLU, Neg, Sqrt, …) is memory-bound and pays for them only from ~512 k
+    const work = TRANSCENDENTAL.has(name) ? n * 4 : streamWork(n);
+    runSplit(wb.pool, 'unaryRange', () => [code, xp, out.ptr], n, ALIGN, work, (i0, i1) => wb.exports.unaryRange(code, xp, out.ptr, i0, i1));
     return { handle: out, shape: [...x!.shape], dtype: 'float32' };
   };
 }
@@ -52,13 +57,13 @@ export function binaryKernel(name: BinaryKernel): KernelFunc<BinaryKernel> {
     if (n === 0) return { handle: out, shape, dtype: 'float32' };
     if (m.shape.length <= 1) {
       const len = m.shape[0] ?? 1;
-      runSplit(wb.pool, 'binaryRange', () => [flags, ap, bp, out.ptr], len, ALIGN, len * 2, (i0, i1) => wb.exports.binaryRange(flags, ap, bp, out.ptr, i0, i1));
+      runSplit(wb.pool, 'binaryRange', () => [flags, ap, bp, out.ptr], len, ALIGN, name === 'Pow' ? len * 4 : streamWork(len), (i0, i1) => wb.exports.binaryRange(flags, ap, bp, out.ptr, i0, i1));
       return { handle: out, shape, dtype: 'float32' };
     }
     if (m.shape.length === 2) {
       const [rows, len] = m.shape as [number, number];
       const args = [flags, ap, sa[0]!, bp, sb[0]!, out.ptr, len];
-      runSplit(wb.pool, 'binaryGrid', () => args, rows, 1, n * 2, (r0, r1) => wb.exports.binaryGrid(flags, ap, sa[0]!, bp, sb[0]!, out.ptr, len, r0, r1));
+      runSplit(wb.pool, 'binaryGrid', () => args, rows, 1, name === 'Pow' ? n * 4 : streamWork(n), (r0, r1) => wb.exports.binaryGrid(flags, ap, sa[0]!, bp, sb[0]!, out.ptr, len, r0, r1));
       return { handle: out, shape, dtype: 'float32' };
     }
     broadcastRows(shape, [a!.shape, b!.shape], (o, base, len, inc) => {

@@ -4,7 +4,7 @@
 import { dims } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
-import { runRows } from '../runtime/threads.js';
+import { runRows, runSplit, streamWork } from '../runtime/threads.js';
 
 /**
  * Up to this many columns of op(B), op(A) is read in place instead of packed into strips: with at
@@ -52,8 +52,16 @@ export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], a
   const aBytes = Math.ceil(rowsA / 4) * k * 16;
   const pa = packsA > 0 ? wb.heap.alloc(packsA * aBytes) : 0;
   try {
-    for (let t = 0; t < packsA; t++) wb.exports.packA(aPtr + t * m * k * 4, rsA, csA, rowsA, k, pa + t * aBytes);
-    if (!cached?.filled) for (let t = 0; t < packsB; t++) wb.exports.packB(bPtr + t * k * n * 4, rsB, csB, k, n, pb + t * bBytes);
+    // packing is a strided copy: split across the pool by strips / panels when large (a weight is
+    // packed afresh every training step, as the optimizer gives it new storage)
+    for (let t = 0; t < packsA; t++) {
+      const [src, dst] = [aPtr + t * m * k * 4, pa + t * aBytes];
+      runSplit(wb.pool, 'packAStrips', () => [src, rsA, csA, rowsA, k, dst], Math.ceil(rowsA / 4), 1, streamWork(rowsA * k), (s0, s1) => wb.exports.packAStrips(src, rsA, csA, rowsA, k, dst, s0, s1));
+    }
+    for (let t = 0; t < (cached?.filled ? 0 : packsB); t++) {
+      const [src, dst] = [bPtr + t * k * n * 4, pb + t * bBytes];
+      runSplit(wb.pool, 'packBPanels', () => [src, rsB, csB, k, n, dst], Math.ceil(n / 8), 1, streamWork(k * n), (p0, p1) => wb.exports.packBPanels(src, rsB, csB, k, n, dst, p0, p1));
+    }
     const kernel = inPlace ? 'gemmBatchedInPlaceA' : 'gemmBatched';
     // in place: A itself and its layout (bit 0 transposed, bit 1 one A for every batch); else the packed strips and their batch stride
     const [a0, a1] = inPlace ? [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0)] : [pa, packsA === 1 ? 0 : aBytes];

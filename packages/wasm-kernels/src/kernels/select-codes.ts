@@ -57,9 +57,12 @@ export interface AttentionExports {
   attentionPackV(v: number, S: number, Ev: number, dst: number): void;
   /** Query rows [r0, r1) of N·⌈L/4⌉·4 (parameter block at `params`, this thread's `scratch`). */
   attentionRows(params: number, scratch: number, r0: number, r1: number): void;
+  /** Bytes of scratch one thread needs for attentionRows (independent of L and S). */
   attentionScratchBytes(E: number, Ev: number): number;
   /** Heads [n0, n1) of the backward (parameter block at `params`, this thread's `scratch`). */
   attentionGradHeads(params: number, scratch: number, n0: number, n1: number): void;
   /** Query rows [r0, r1) of N·⌈L/4⌉·4 of the backward, dK and dV added into this thread's sums at dk, dv. */
   attentionGradRows(params: number, scratch: number, dk: number, dv: number, r0: number, r1: number): void;
+  /** Elements [i0, i1) of one Adam step (parameter block at `params`, see assembly/optim.ts). */
+  adamRange(params: number, i0: number, i1: number): void;
 }

@@ -5,7 +5,7 @@ import { broadcastShapes, broadcastStrides, bytesPerElement, sizeOf } from '@qkv
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
-import { runSplit } from '../runtime/threads.js';
+import { runSplit, streamWork } from '../runtime/threads.js';
 import { broadcastRows, mergeDims } from './rows.js';
 
 /** Elements per range of a split job: whole 16-element SIMD groups, so the split computes what one thread does. */
@@ -34,7 +34,7 @@ export function compareKernel(name: CompareKernel): KernelFunc<CompareKernel> {
     const inc = oneRow(shape, [a!.shape, b!.shape]);
     if (inc) {
       const [n, flags] = [sizeOf(shape), code | (kind << 8) | (inc[0]! << 16) | (inc[1]! << 17)];
-      runSplit(wb.pool, 'compareRange', () => [flags, ap, bp, out.ptr, el], n, ALIGN, n * 2, (i0, i1) => wb.exports.compareRange(flags, ap, bp, out.ptr, el, i0, i1));
+      runSplit(wb.pool, 'compareRange', () => [flags, ap, bp, out.ptr, el], n, ALIGN, streamWork(n), (i0, i1) => wb.exports.compareRange(flags, ap, bp, out.ptr, el, i0, i1));
       return { handle: out, shape, dtype: 'bool' };
     }
     broadcastRows(shape, [a!.shape, b!.shape], (o, base, len, inc) => {
@@ -67,7 +67,7 @@ export const whereKernel: KernelFunc<'Where'> = (args) => {
   const inc = oneRow(shape, [c!.shape, a!.shape, b!.shape]);
   if (inc) {
     const [n, flags] = [sizeOf(shape), el | (inc[0]! << 8) | (inc[1]! << 9) | (inc[2]! << 10)];
-    runSplit(wb.pool, 'whereRange', () => [flags, cp, ap, bp, out.ptr], n, ALIGN, n * 2, (i0, i1) => wb.exports.whereRange(flags, cp, ap, bp, out.ptr, i0, i1));
+    runSplit(wb.pool, 'whereRange', () => [flags, cp, ap, bp, out.ptr], n, ALIGN, streamWork(n), (i0, i1) => wb.exports.whereRange(flags, cp, ap, bp, out.ptr, i0, i1));
     return { handle: out, shape, dtype: a!.dtype };
   }
   broadcastRows(shape, [c!.shape, a!.shape, b!.shape], (o, base, len, inc) => {

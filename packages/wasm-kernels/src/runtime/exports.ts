@@ -8,6 +8,10 @@ export interface KernelExports extends SelectExports, AttentionExports {
   packB(b: number, rsB: number, csB: number, K: number, N: number, dst: number): void;
   /** Packs op(A) [M, K] into strips of 4 rows at `dst` (strides in bytes). */
   packA(a: number, rsA: number, csA: number, M: number, K: number, dst: number): void;
+  /** Panels [p0, p1) of packB. */
+  packBPanels(b: number, rsB: number, csB: number, K: number, N: number, dst: number, p0: number, p1: number): void;
+  /** Strips [s0, s1) of packA. */
+  packAStrips(a: number, rsA: number, csA: number, M: number, K: number, dst: number, s0: number, s1: number): void;
   /** out = op(x) elementwise, op code from op-codes.ts. */
   unary(op: number, x: number, out: number, n: number): void;
   /** out[i] = a[i·aInc] op b[i·bInc], increments 0 or 1. */

@@ -8,6 +8,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 import { broadcastToKernel, concatKernel, padKernel, sliceKernel, transposeKernel } from './layout.js';
 import { batchMatMulKernel } from './matmul.js';
+import { adamStepKernel } from './adam.js';
 import { fusedAttentionKernel } from './attention.js';
 import { fusedAttentionGradKernel } from './attention-grad.js';
 import { reduceKernels } from './reduce.js';
@@ -28,6 +29,7 @@ export const cpuKernels: { readonly [K in Exclude<KernelName, 'Reshape'>]: Kerne
   IndexAdd: indexAddKernel,
   FusedAttention: fusedAttentionKernel,
   FusedAttentionGrad: fusedAttentionGradKernel,
+  AdamStep: adamStepKernel,
 };
 
 function registerCpuKernel<K extends Exclude<KernelName, 'Reshape'>>(kernelName: K): void {
