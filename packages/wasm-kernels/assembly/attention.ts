@@ -155,17 +155,30 @@ export function scoreBlock(qs: usize, kp: usize, E: i32, panels: i32, S: i32, ps
  */
 export function softmaxBlock(ps: usize, Sv: i32): v128 {
   const zero = f32x4.splat(0);
-  let vm = f32x4.splat(-Infinity);
-  for (let s = 0; s < Sv; s++) vm = f32x4.pmax(vm, v128.load(ps + (<usize>s << 4)));
+  let vm = rowMax(ps, Sv, f32x4.splat(-Infinity));
   vm = v128.bitselect(zero, vm, f32x4.eq(vm, f32x4.splat(-Infinity))); // then every exp is 0
-  let sum = zero;
-  for (let s = 0; s < Sv; s++) {
+  const sum = expSum(ps, Sv, vm);
+  return v128.bitselect(zero, f32x4.div(f32x4.splat(1), sum), f32x4.eq(sum, zero));
+}
+
+/** The running max m and the max over the n keys of ps ([n][4]), per row. */
+// @ts-ignore: decorator
+@inline function rowMax(ps: usize, n: i32, m: v128): v128 {
+  for (let s = 0; s < n; s++) m = f32x4.pmax(m, v128.load(ps + (<usize>s << 4)));
+  return m;
+}
+
+/** Replaces the n keys of ps ([n][4]) by exp(z − sub) per row; returns their sums. */
+// @ts-ignore: decorator
+@inline function expSum(ps: usize, n: i32, sub: v128): v128 {
+  let sum = f32x4.splat(0);
+  for (let s = 0; s < n; s++) {
     const at = ps + (<usize>s << 4);
-    const e = expNonPositive(f32x4.sub(v128.load(at), vm));
+    const e = expNonPositive(f32x4.sub(v128.load(at), sub));
     v128.store(at, e);
     sum = f32x4.add(sum, e);
   }
-  return v128.bitselect(zero, f32x4.div(f32x4.splat(1), sum), f32x4.eq(sum, zero));
+  return sum;
 }
 
 // @ts-ignore: decorator
@@ -281,19 +294,10 @@ export function attentionRows(params: usize, scratch: usize, r0: i32, r1: i32): 
           for (let rr = 0; rr < 4; rr++) if (s > l0 + rr) store<f32>(ps + (<usize>(s - t0) << 4) + (<usize>rr << 2), -Infinity);
         }
       }
-      let vm = ninf;
-      for (let s = 0; s < nt; s++) vm = f32x4.pmax(vm, v128.load(ps + (<usize>s << 4)));
-      const mNew = f32x4.pmax(m, vm);
+      const mNew = rowMax(ps, nt, m);
       const sub = v128.bitselect(zero, mNew, f32x4.eq(mNew, ninf)); // all −∞ so far: every exp is 0
       const alpha = expNonPositive(f32x4.sub(m, sub)); // 0 on the first tile (m = −∞)
-      let sum = zero;
-      for (let s = 0; s < nt; s++) {
-        const at = ps + (<usize>s << 4);
-        const e = expNonPositive(f32x4.sub(v128.load(at), sub));
-        v128.store(at, e);
-        sum = f32x4.add(sum, e);
-      }
-      l = f32x4.add(f32x4.mul(l, alpha), sum);
+      l = f32x4.add(f32x4.mul(l, alpha), expSum(ps, nt, sub));
       m = mNew;
       accumulateTile(ps, nt, vp + (<usize>t0 << 5), S, Evp, alpha, acc);
     }
