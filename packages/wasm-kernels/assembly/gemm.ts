@@ -186,19 +186,19 @@ function kernel4x8Rows(a0: usize, a1: usize, a2: usize, a3: usize, step: usize, 
 }
 
 /**
- * C[i0:i1, 0:N] = op(A)[i0:i1, :]·B, B packed by `packB`, C row-major with N columns; i0 is a
- * multiple of 4, K ≥ 1. op(A) is either packed by `packA` (rs = 0: `a` holds the strips of all M
- * rows) or read in place, element (i, k) at a + i·rs + k·cs bytes; then rows past M in the last
- * strip repeat its last row (never read past A) and their results are not stored. Threads call
- * this on disjoint row ranges.
+ * C[i0:i1, n0:n1] = op(A)[i0:i1, :]·B[:, n0:n1], B packed by `packB`, C row-major with N columns;
+ * i0 is a multiple of 4, n0 of 8, K ≥ 1. op(A) is either packed by `packA` (rs = 0: `a` holds the
+ * strips of all M rows) or read in place, element (i, k) at a + i·rs + k·cs bytes; then rows past
+ * M in the last strip repeat its last row (never read past A) and their results are not stored.
+ * Threads call this on disjoint row ranges, or (few rows) disjoint column ranges.
  */
-function gemmRows(a: usize, rs: usize, cs: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32): void {
+function gemmRows(a: usize, rs: usize, cs: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, i0: i32, i1: i32, n0: i32, n1: i32): void {
   const ldc = <usize>N << 2;
   const strips = <usize>((M + 3) >> 2);
   const panels = <usize>((N + 7) >> 3);
   i1 = min(i1, M);
-  for (let jc = 0; jc < N; jc += NC) {
-    const jEnd = min(N, jc + NC);
+  for (let jc = n0; jc < n1; jc += NC) {
+    const jEnd = min(n1, jc + NC);
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0);
       const first = k0 == 0;
@@ -234,13 +234,22 @@ function batchedRows(a: usize, aBatch: usize, rs: usize, cs: usize, pb: usize, p
   for (let t = r0 / Mp; t * Mp < r1; t++) {
     const i0 = max(r0 - t * Mp, 0);
     const i1 = min(r1 - t * Mp, Mp);
-    gemmRows(a + <usize>t * aBatch, rs, cs, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1);
+    gemmRows(a + <usize>t * aBatch, rs, cs, pb + <usize>t * pbBatch, M, K, N, c + <usize>t * cBatch, i0, i1, 0, N);
   }
 }
 
 /** Rows [r0, r1) of batched GEMMs over A packed by `packA` (see batchedRows): the unit of work a thread receives. */
 export function gemmBatched(pa: usize, paBatch: usize, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
   batchedRows(pa, paBatch, 0, 0, pb, pbBatch, M, K, N, c, r0, r1);
+}
+
+/**
+ * Column panels [p0, p1) (8 columns each) of one GEMM over all its M rows, A packed by `packA`:
+ * how threads split a GEMM with too few rows to split (one-token decoding, M = 1). Each thread
+ * reads its own share of B's panels, the bulk of the memory traffic at M = 1.
+ */
+export function gemmColumns(pa: usize, pb: usize, M: i32, K: i32, N: i32, c: usize, p0: i32, p1: i32): void {
+  gemmRows(pa, 0, 0, pb, M, K, N, c, 0, M, p0 << 3, min(N, p1 << 3));
 }
 
 /**

@@ -1,6 +1,7 @@
 // The rest of a training step on the thread pool: unary maps (GELU, ReLU, exp, …), broadcasting
 // binary maps (same shape, scalar, bias rows, per-row scales: Adam's update is made of these),
-// comparisons and where (ReLU's gradient), softmax / log-softmax and layer norm are split across threads above a size threshold, compute
+// comparisons and where (ReLU's gradient), softmax / log-softmax, layer norm, a GEMM's packing and
+// a GEMM of too few rows to split by rows (by B's column panels) are split across threads above a size threshold, compute
 // bit for bit what one thread computes (each thread owns whole elements or rows) and equal cpu.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendInstance, layerNorm, setBackend, tensor, where } from '@qkv/tensor-core';
@@ -58,6 +59,10 @@ describe('threads in element-wise, softmax and layer-norm kernels', () => {
     ['x > 0 (the ReLU gradient mask)', 'compareRange', [stream], (x) => x.gt(0).float()],
     ['a ≤ b, same shapes', 'compareRange', [stream, stream], (a, b) => a.le(b).float()],
     ['where(x > 0, dy, 0) (the ReLU gradient)', 'whereRange', [stream, stream], (x, dy) => where(x.gt(0), dy, 0)],
+    ['a one-row GEMM (decoding) by column panels of B', 'gemmColumns', [[1, 771], [771, 1403]], (a, b) => a.matmul(b)],
+    ['a three-row GEMM with transposed B by column panels', 'gemmColumns', [[3, 520], [700, 520]], (a, b) => a.matmul(b.t())],
+    ['the packing of a large B into panels', 'packBPanels', [[12, 1024], [1024, 515]], (a, b) => a.matmul(b)],
+    ['the packing of a large A into strips', 'packAStrips', [[300, 1801], [300, 72]], (a, b) => a.t().matmul(b)],
   ];
   for (const [name, kernel, shapes, fn] of cases) {
     it(`splits ${name} across 2 threads, bit-identical to 1 thread and equal to cpu`, async () => {

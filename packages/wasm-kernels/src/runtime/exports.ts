@@ -10,6 +10,8 @@ export interface KernelExports extends SelectExports, AttentionExports {
   packA(a: number, rsA: number, csA: number, M: number, K: number, dst: number): void;
   /** Panels [p0, p1) of packB. */
   packBPanels(b: number, rsB: number, csB: number, K: number, N: number, dst: number, p0: number, p1: number): void;
+  /** Column panels [p0, p1) of one GEMM over all M rows (A packed). */
+  gemmColumns(pa: number, pb: number, M: number, K: number, N: number, c: number, p0: number, p1: number): void;
   /** Strips [s0, s1) of packA. */
   packAStrips(a: number, rsA: number, csA: number, M: number, K: number, dst: number, s0: number, s1: number): void;
   /** out = op(x) elementwise, op code from op-codes.ts. */
