@@ -25,14 +25,10 @@ const NC: i32 = 256;
 }
 
 /**
- * Packs op(B) [K, N] (element (k, n) at b + k·rsB + n·csB, strides in bytes) into panels of 8
- * columns, zero-padded past N, depth-blocked. dst needs ⌈N/8⌉·K·8 floats.
+ * Packs panels [p0, p1) of op(B) [K, N] (element (k, n) at b + k·rsB + n·csB, strides in bytes) into
+ * panels of 8 columns, zero-padded past N, depth-blocked; all of dst holds ⌈N/8⌉·K·8 floats. Each
+ * panel's bytes are its own, so threads pack disjoint ranges.
  */
-export function packB(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usize): void {
-  packBPanels(b, rsB, csB, K, N, dst, 0, (N + 7) >> 3);
-}
-
-/** Panels [p0, p1) of packB (each panel's bytes are its own, so threads can pack disjoint ranges). */
 export function packBPanels(b: usize, rsB: usize, csB: usize, K: i32, N: i32, dst: usize, p0: i32, p1: i32): void {
   const panels = (N + 7) >> 3;
   for (let p = p0; p < p1; p++) {
@@ -94,14 +90,10 @@ export function packBPanels(b: usize, rsB: usize, csB: usize, K: i32, N: i32, ds
 }
 
 /**
- * Packs op(A) [M, K] (element (i, k) at a + i·rsA + k·csA, strides in bytes) into strips of 4 rows
- * (4 floats per depth k), zero-padded past M, depth-blocked. dst needs ⌈M/4⌉·K·4 floats.
+ * Packs strips [s0, s1) of op(A) [M, K] (element (i, k) at a + i·rsA + k·csA, strides in bytes) into
+ * strips of 4 rows (4 floats per depth k), zero-padded past M, depth-blocked; all of dst holds
+ * ⌈M/4⌉·K·4 floats. Each strip's bytes are its own, so threads pack disjoint ranges.
  */
-export function packA(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usize): void {
-  packAStrips(a, rsA, csA, M, K, dst, 0, (M + 3) >> 2);
-}
-
-/** Strips [s0, s1) of packA (each strip's bytes are its own, so threads can pack disjoint ranges). */
 export function packAStrips(a: usize, rsA: usize, csA: usize, M: i32, K: i32, dst: usize, s0: i32, s1: i32): void {
   const strips = (M + 3) >> 2;
   for (let s = s0; s < s1; s++) {
@@ -186,8 +178,8 @@ function kernel4x8Rows(a0: usize, a1: usize, a2: usize, a3: usize, step: usize, 
 }
 
 /**
- * C[i0:i1, n0:n1] = op(A)[i0:i1, :]·B[:, n0:n1], B packed by `packB`, C row-major with N columns;
- * i0 is a multiple of 4, n0 of 8, K ≥ 1. op(A) is either packed by `packA` (rs = 0: `a` holds the
+ * C[i0:i1, n0:n1] = op(A)[i0:i1, :]·B[:, n0:n1], B packed by `packBPanels`, C row-major with N columns;
+ * i0 is a multiple of 4, n0 of 8, K ≥ 1. op(A) is either packed by `packAStrips` (rs = 0: `a` holds the
  * strips of all M rows) or read in place, element (i, k) at a + i·rs + k·cs bytes; then rows past
  * M in the last strip repeat its last row (never read past A) and their results are not stored.
  * Threads call this on disjoint row ranges, or (few rows) disjoint column ranges.
@@ -238,13 +230,13 @@ function batchedRows(a: usize, aBatch: usize, rs: usize, cs: usize, pb: usize, p
   }
 }
 
-/** Rows [r0, r1) of batched GEMMs over A packed by `packA` (see batchedRows): the unit of work a thread receives. */
+/** Rows [r0, r1) of batched GEMMs over A packed by `packAStrips` (see batchedRows): the unit of work a thread receives. */
 export function gemmBatched(pa: usize, paBatch: usize, pb: usize, pbBatch: usize, M: i32, K: i32, N: i32, c: usize, r0: i32, r1: i32): void {
   batchedRows(pa, paBatch, 0, 0, pb, pbBatch, M, K, N, c, r0, r1);
 }
 
 /**
- * Column panels [p0, p1) (8 columns each) of one GEMM over all its M rows, A packed by `packA`:
+ * Column panels [p0, p1) (8 columns each) of one GEMM over all its M rows, A packed by `packAStrips`:
  * how threads split a GEMM with too few rows to split (one-token decoding, M = 1). Each thread
  * reads its own share of B's panels, the bulk of the memory traffic at M = 1.
  */

@@ -1,6 +1,6 @@
 // The module's exports. Memory is imported (shared in the threaded builds) and managed by the
 // TypeScript allocator in src/runtime/heap.ts above `heapBase()`.
-export { packA, packB, packAStrips, packBPanels, gemmBatched, gemmBatchedInPlaceA, gemmColumns } from './gemm';
+export { packAStrips, packBPanels, gemmBatched, gemmBatchedInPlaceA, gemmColumns } from './gemm';
 export { unary, binary } from './elementwise';
 export { reduce, softmax, layerNorm } from './reduce';
 export { attentionPackK, attentionPackV, attentionRows, attentionScratchBytes } from './attention';

@@ -8,8 +8,8 @@ import type { BinaryKernel, UnaryKernel } from './op-codes.js';
 import { runSplit, streamWork } from '../runtime/threads.js';
 import { broadcastRows, mergeDims } from './rows.js';
 
-/** Elements per range of a split element-wise map: a multiple of 4 (SIMD) and of a cache line. */
-const ALIGN = 16;
+/** Elements per range of a split element-wise job: whole 16-element SIMD groups (a cache line), so a split computes what one thread does. */
+export const ALIGN = 16;
 
 /** Unary maps that evaluate a polynomial or a series per element (compute-bound, unlike the rest). */
 const TRANSCENDENTAL: ReadonlySet<UnaryKernel> = new Set(['Exp', 'Log', 'Tanh', 'Sigmoid', 'Gelu', 'Silu', 'Erf', 'Sin', 'Cos']);

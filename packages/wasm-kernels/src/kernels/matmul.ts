@@ -62,10 +62,6 @@ export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], a
       const [src, dst] = [bPtr + t * k * n * 4, pb + t * bBytes];
       runSplit(wb.pool, 'packBPanels', () => [src, rsB, csB, k, n, dst], Math.ceil(n / 8), 1, streamWork(k * n), (p0, p1) => wb.exports.packBPanels(src, rsB, csB, k, n, dst, p0, p1));
     }
-    const kernel = inPlace ? 'gemmBatchedInPlaceA' : 'gemmBatched';
-    // in place: A itself and its layout (bit 0 transposed, bit 1 one A for every batch); else the packed strips and their batch stride
-    const [a0, a1] = inPlace ? [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0)] : [pa, packsA === 1 ? 0 : aBytes];
-    const args = [a0, a1, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
     if (!inPlace && packsA === 1 && packsB === 1 && rows < 8) {
       // too few rows to split (decoding one token): threads take ranges of B's column panels instead.
       // Reading B is the cost, so from 2²⁰ multiply-adds (measured at one row, 2 threads against 1:
@@ -74,6 +70,10 @@ export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], a
       runSplit(wb.pool, 'gemmColumns', () => cols, Math.ceil(n / 8), 1, (rowsA * n * k) / 4, (p0, p1) => wb.exports.gemmColumns(...cols, p0, p1));
       return { handle: out, shape, dtype: 'float32' };
     }
+    const kernel = inPlace ? 'gemmBatchedInPlaceA' : 'gemmBatched';
+    // in place: A itself and its layout (bit 0 transposed, bit 1 one A for every batch); else the packed strips and their batch stride
+    const [a0, a1] = inPlace ? [aPtr, (tA ? 1 : 0) | (fold || ba === 1 ? 2 : 0)] : [pa, packsA === 1 ? 0 : aBytes];
+    const args = [a0, a1, pb, packsB === 1 ? 0 : bBytes, rowsA, k, n, out.ptr] as const;
     const local = (r0: number, r1: number): void => wb.exports[kernel](...args, r0, r1);
     runRows(wb.pool, kernel, () => args, rows, rows * n * k, local);
   } finally {

@@ -4,12 +4,10 @@
 import { broadcastShapes, broadcastStrides, bytesPerElement, sizeOf } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
+import { ALIGN } from './elementwise.js';
 import { onCpuViews } from './fallback.js';
 import { runSplit, streamWork } from '../runtime/threads.js';
 import { broadcastRows, mergeDims } from './rows.js';
-
-/** Elements per range of a split job: whole 16-element SIMD groups, so the split computes what one thread does. */
-const ALIGN = 16;
 
 /** The increments (0 or 1) of `inputs` broadcast to `shape` when they merge into one row, else null. */
 function oneRow(shape: readonly number[], inputs: readonly (readonly number[])[]): number[] | null {

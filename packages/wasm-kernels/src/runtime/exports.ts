@@ -4,15 +4,11 @@ import type { AttentionExports, SelectExports } from '../kernels/select-codes.js
 /** Typed view of the module's exports. */
 export interface KernelExports extends SelectExports, AttentionExports {
   heapBase(): number;
-  /** Packs op(B) [K, N] into 8-column panels at `dst` (strides in bytes). */
-  packB(b: number, rsB: number, csB: number, K: number, N: number, dst: number): void;
-  /** Packs op(A) [M, K] into strips of 4 rows at `dst` (strides in bytes). */
-  packA(a: number, rsA: number, csA: number, M: number, K: number, dst: number): void;
-  /** Panels [p0, p1) of packB. */
+  /** Packs panels [p0, p1) of op(B) [K, N] into 8-column panels at `dst` (strides in bytes). */
   packBPanels(b: number, rsB: number, csB: number, K: number, N: number, dst: number, p0: number, p1: number): void;
   /** Column panels [p0, p1) of one GEMM over all M rows (A packed). */
   gemmColumns(pa: number, pb: number, M: number, K: number, N: number, c: number, p0: number, p1: number): void;
-  /** Strips [s0, s1) of packA. */
+  /** Packs strips [s0, s1) of op(A) [M, K] into strips of 4 rows at `dst` (strides in bytes). */
   packAStrips(a: number, rsA: number, csA: number, M: number, K: number, dst: number, s0: number, s1: number): void;
   /** out = op(x) elementwise, op code from op-codes.ts. */
   unary(op: number, x: number, out: number, n: number): void;
