@@ -4,7 +4,7 @@
 // a GEMM of too few rows to split by rows (by B's column panels) are split across threads above a size threshold, compute
 // bit for bit what one thread computes (each thread owns whole elements or rows) and equal cpu.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendInstance, layerNorm, setBackend, tensor, where } from '@qkv/tensor-core';
+import { adamStep, backendInstance, layerNorm, setBackend, tensor, where, zerosLike } from '@qkv/tensor-core';
 import type { Tensor } from '@qkv/tensor-core';
 import type { WasmBackend } from '../src/backend.js';
 import '../src/index.js';
@@ -59,6 +59,8 @@ describe('threads in element-wise, softmax and layer-norm kernels', () => {
     ['x > 0 (the ReLU gradient mask)', 'compareRange', [stream], (x) => x.gt(0).float()],
     ['a ≤ b, same shapes', 'compareRange', [stream, stream], (a, b) => a.le(b).float()],
     ['where(x > 0, dy, 0) (the ReLU gradient)', 'whereRange', [stream, stream], (x, dy) => where(x.gt(0), dy, 0)],
+    // fresh moments each call: the step writes them in place
+    ['one AdamW step', 'adamRange', [big, big], (p, g) => adamStep(p, g, zerosLike(p), zerosLike(p), { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 2 })],
     ['a one-row GEMM (decoding) by column panels of B', 'gemmColumns', [[1, 771], [771, 1403]], (a, b) => a.matmul(b)],
     ['a three-row GEMM with transposed B by column panels', 'gemmColumns', [[3, 520], [700, 520]], (a, b) => a.matmul(b.t())],
     ['the packing of a large B into panels', 'packBPanels', [[12, 1024], [1024, 515]], (a, b) => a.matmul(b)],
