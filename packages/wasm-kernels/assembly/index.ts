@@ -2,7 +2,7 @@
 // TypeScript allocator in src/runtime/heap.ts above `heapBase()`.
 export { packAStrips, packBPanels, gemmBatched, gemmBatchedInPlaceA, gemmColumns } from './gemm';
 export { unary, binary } from './elementwise';
-export { reduce, softmax, layerNorm } from './reduce';
+export { reduceRange, softmax, layerNorm } from './reduce';
 export { attentionPackK, attentionPackV, attentionRows, attentionScratchBytes } from './attention';
 export { attentionGradHeads, attentionGradRows } from './attention-grad';
 export { compare, logicalNot } from './compare';

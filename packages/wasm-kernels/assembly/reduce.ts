@@ -18,15 +18,23 @@ import { flushSubnormal, flushSubnormals } from './elementwise';
   return op == SUM ? a + b : op == MAX ? max<f32>(a, b) : min<f32>(a, b);
 }
 
-/** out[o, i] = reduce_r x[o, r, i] with op 0 sum, 1 max, 2 min (R = 0 gives 0, −∞, +∞). */
-export function reduce(op: i32, x: usize, out: usize, outer: i32, R: i32, inner: i32): void {
+/** Columns of a block that reduceRange keeps in registers while it walks down the rows. */
+// @ts-ignore: decorator
+@inline const BLOCK = 32;
+
+/**
+ * out[o, i] = reduce_r x[o, r, i] with op 0 sum, 1 max, 2 min (R = 0 gives 0, −∞, +∞), for units
+ * [u0, u1): with inner = 1 a unit is one outer index; otherwise one column i (u0 a multiple of 4),
+ * over every outer index. Each output folds its R values in order r = 0, 1, …, so a split into
+ * units gives the bits of the whole call. Columns go in blocks of 32 walked row by row: reading a
+ * column of 4 down R rows instead strides inner·4 bytes, into few cache sets.
+ */
+export function reduceRange(op: i32, x: usize, out: usize, outer: i32, R: i32, inner: i32, u0: i32, u1: i32): void {
   const init: f32 = op == SUM ? 0 : op == MAX ? -Infinity : Infinity;
   const vinit = f32x4.splat(init);
-  const rowBytes = <usize>inner << 2;
-  for (let o = 0; o < outer; o++) {
-    const src = x + <usize>o * <usize>R * rowBytes;
-    const dst = out + <usize>o * rowBytes;
-    if (inner == 1) {
+  if (inner == 1) {
+    for (let o = u0; o < u1; o++) {
+      const src = x + (<usize>o * <usize>R << 2);
       let acc0 = vinit, acc1 = vinit;
       let r = 0;
       for (; r + 8 <= R; r += 8) {
@@ -36,11 +44,41 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, R: i32, inner:
       const v = combine(op, acc0, acc1);
       let s = combine1(op, combine1(op, f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), combine1(op, f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
       for (; r < R; r++) s = combine1(op, s, load<f32>(src + (<usize>r << 2)));
-      store<f32>(dst, s);
-      continue;
+      store<f32>(out + (<usize>o << 2), s);
     }
-    let i = 0;
-    for (; i + 4 <= inner; i += 4) {
+    return;
+  }
+  const rowBytes = <usize>inner << 2;
+  const vEnd = min(u1, inner & ~3);
+  for (let o = 0; o < outer; o++) {
+    const src = x + <usize>o * <usize>R * rowBytes;
+    const dst = out + <usize>o * rowBytes;
+    let i = u0;
+    for (; i + BLOCK <= vEnd; i += BLOCK) {
+      let a0 = vinit, a1 = vinit, a2 = vinit, a3 = vinit, a4 = vinit, a5 = vinit, a6 = vinit, a7 = vinit;
+      let p = src + (<usize>i << 2);
+      for (let r = 0; r < R; r++) {
+        a0 = combine(op, a0, v128.load(p));
+        a1 = combine(op, a1, v128.load(p, 16));
+        a2 = combine(op, a2, v128.load(p, 32));
+        a3 = combine(op, a3, v128.load(p, 48));
+        a4 = combine(op, a4, v128.load(p, 64));
+        a5 = combine(op, a5, v128.load(p, 80));
+        a6 = combine(op, a6, v128.load(p, 96));
+        a7 = combine(op, a7, v128.load(p, 112));
+        p += rowBytes;
+      }
+      const d = dst + (<usize>i << 2);
+      v128.store(d, a0);
+      v128.store(d, a1, 16);
+      v128.store(d, a2, 32);
+      v128.store(d, a3, 48);
+      v128.store(d, a4, 64);
+      v128.store(d, a5, 80);
+      v128.store(d, a6, 96);
+      v128.store(d, a7, 112);
+    }
+    for (; i < vEnd; i += 4) {
       let acc = vinit;
       let p = src + (<usize>i << 2);
       for (let r = 0; r < R; r++) {
@@ -49,7 +87,7 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, R: i32, inner:
       }
       v128.store(dst + (<usize>i << 2), acc);
     }
-    for (; i < inner; i++) {
+    for (; i < u1; i++) {
       let acc = init;
       let p = src + (<usize>i << 2);
       for (let r = 0; r < R; r++) {

@@ -5,9 +5,9 @@ import type { WasmBackend } from '../backend.js';
 import { onCpuViews } from './fallback.js';
 import { reduceCodes } from './op-codes.js';
 import { around } from '@qkv/tensor-core';
-import { runSplit } from '../runtime/threads.js';
+import { runSplit, streamWork } from '../runtime/threads.js';
 
-/** Reduction over `dims` viewed as the middle axis of [outer, R, inner]; other dim sets run on cpu views. */
+/** Reduction over `dims` viewed as the middle axis of [outer, R, inner], split across threads; other dim sets run on cpu views. */
 export function reduceKernel<K extends keyof typeof reduceCodes>(kind: K): KernelFunc<K> {
   const fallback = onCpuViews(kind);
   return (args) => {
@@ -22,7 +22,12 @@ export function reduceKernel<K extends keyof typeof reduceCodes>(kind: K): Kerne
     const R = sizeOf(x!.shape.slice(d0, d1));
     const inner = sizeOf(x!.shape.slice(d1));
     const out = wb.alloc(outer * inner * 4);
-    wb.exports.reduce(reduceCodes[kind], wb.handleOf(x!).ptr, out.ptr, outer, R, inner);
+    const [code, xp] = [reduceCodes[kind], wb.handleOf(x!).ptr];
+    // every output folds its R values in the same order on any split: by outer index when each row
+    // reduces to one value (inner = 1), else by columns in fours across every outer index
+    const [units, align] = inner === 1 ? [outer, 1] : [inner, 4];
+    const params = [code, xp, out.ptr, outer, R, inner] as const;
+    runSplit(wb.pool, 'reduceRange', () => params, units, align, streamWork(outer * R * inner), (u0, u1) => wb.exports.reduceRange(...params, u0, u1));
     const keep = x!.shape.map((s, i) => (i >= d0 && i < d1 ? 1 : s));
     const shape = keepdim ? keep : x!.shape.filter((_, i) => i < d0 || i >= d1);
     return { handle: out, shape, dtype: 'float32' };

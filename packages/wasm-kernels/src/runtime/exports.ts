@@ -14,8 +14,8 @@ export interface KernelExports extends SelectExports, AttentionExports {
   unary(op: number, x: number, out: number, n: number): void;
   /** out[i] = a[i·aInc] op b[i·bInc], increments 0 or 1. */
   binary(op: number, a: number, aInc: number, b: number, bInc: number, out: number, n: number): void;
-  /** Sum (0), max (1) or min (2) over the middle axis of [outer, R, inner]. */
-  reduce(op: number, x: number, out: number, outer: number, R: number, inner: number): void;
+  /** Sum (0), max (1) or min (2) over the middle axis of [outer, R, inner], for outer indices (inner = 1) or columns [u0, u1). */
+  reduceRange(op: number, x: number, out: number, outer: number, R: number, inner: number, u0: number, u1: number): void;
   /** Softmax or log-softmax over the middle axis of [outer, size, inner]. */
   softmax(x: number, out: number, outer: number, size: number, inner: number, log: number): void;
   /** Row-wise (x − mean)/√(var + eps). */

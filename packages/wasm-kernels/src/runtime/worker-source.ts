@@ -4,7 +4,7 @@
 // thread posts a row range of a GEMM (or of another export in `poolKernels`).
 
 /** The exports a worker can run, by their index in the control slot. */
-export const poolKernels = ['gemmBatched', 'attentionRows', 'gemmBatchedInPlaceA', 'attentionGradHeads', 'unaryRange', 'binaryRange', 'binaryGrid', 'softmaxRange', 'layerNormRange', 'compareRange', 'whereRange', 'attentionGradRows', 'adamRange', 'packAStrips', 'packBPanels', 'gemmColumns'] as const;
+export const poolKernels = ['gemmBatched', 'attentionRows', 'gemmBatchedInPlaceA', 'attentionGradHeads', 'unaryRange', 'binaryRange', 'binaryGrid', 'softmaxRange', 'layerNormRange', 'compareRange', 'whereRange', 'attentionGradRows', 'adamRange', 'packAStrips', 'packBPanels', 'gemmColumns', 'reduceRange'] as const;
 /** An export a worker can run. */
 export type PoolKernel = (typeof poolKernels)[number];
 
