@@ -3,7 +3,7 @@
 // jobs and never keep a Node process alive (unref). In browsers the workers start from a Blob URL,
 // which inherits the creator's cross-origin isolation, so the pool also works inside a dedicated
 // worker (nested workers), as tested in headless Chromium (test/browser-threads.test.ts).
-import { SLOT, doneIndex, poolKernels, workerSource } from './worker-source.js';
+import { SLOT, SPIN_MS, doneIndex, poolKernels, workerSource } from './worker-source.js';
 import type { PoolKernel } from './worker-source.js';
 
 /** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
@@ -152,6 +152,9 @@ export class ThreadPool {
       posted++;
     }
     local(0, Math.min(rows, chunk));
+    // the workers usually finish within a moment of the caller: spin first, then sleep
+    const until = performance.now() + SPIN_MS;
+    for (let i = 1; Atomics.load(this.ctl, done) < posted; i++) if ((i & 255) === 0 && performance.now() > until) break;
     for (let v = Atomics.load(this.ctl, done); v < posted; v = Atomics.load(this.ctl, done)) {
       // a browser's window thread may not block: spin there; elsewhere sleep until notified
       if (this.canBlock) Atomics.wait(this.ctl, done, v, 50);

@@ -8,6 +8,15 @@ export const poolKernels = ['gemmBatched', 'attentionRows', 'gemmBatchedInPlaceA
 /** An export a worker can run. */
 export type PoolKernel = (typeof poolKernels)[number];
 
+/**
+ * How long a thread spins (checking for the next job, or in the caller for the workers to finish)
+ * before it sleeps in `Atomics.wait`: waking a sleeping thread cost 50–120 µs on the 2-core machine
+ * (an empty job's round trip after 0.5–2 ms idle), about what a 131 k-element add takes, and a
+ * training step dispatches ~60 jobs with short single-threaded gaps between them. OpenMP runtimes
+ * spin the same way (GOMP_SPINCOUNT, KMP_BLOCKTIME), for far longer. Measured in the package README.
+ */
+export const SPIN_MS = 0.5;
+
 /** Int32 slots per worker in the control array: [sequence, 8 arguments, r0, r1, kernel index, argument count]. */
 export const SLOT = 16;
 /** Index of the completion counter (after all slots). */
@@ -25,6 +34,10 @@ const start = (data) => {
   let seen = Atomics.load(ctl, base);
   post({ ready: true });
   for (;;) {
+    // spin a short while before sleeping: the next job of a training step usually comes within it,
+    // and waking a sleeping thread costs tens of microseconds
+    const until = performance.now() + ${SPIN_MS};
+    for (let i = 1; Atomics.load(ctl, base) === seen; i++) if ((i & 255) === 0 && performance.now() > until) break;
     Atomics.wait(ctl, base, seen);
     seen = Atomics.load(ctl, base);
     const a = ctl;
