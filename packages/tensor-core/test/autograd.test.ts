@@ -1,6 +1,7 @@
 // Autograd semantics as PyTorch defines them.
 import { describe, expect, it } from 'vitest';
-import { grad, memory, noGrad, randn, tensor, tidy, valueAndGrad, zeros } from '../src/index.js';
+import { cpuKernels, getKernel, grad, memory, noGrad, randn, registerKernel, tensor, tidy, valueAndGrad, zeros } from '../src/index.js';
+import type { Tensor } from '../src/index.js';
 import { expectClose } from '../src/testing/index.js';
 
 describe('backward', () => {
@@ -173,6 +174,53 @@ describe('backward memory', () => {
       expect(memory().numBytes - beforeBackward).toBeLessThan(10 * wBytes);
     });
     expect(w.grad!.shape).toEqual([128, 128]);
+  });
+
+  /** How many `Cast` kernels (a same-dtype Cast is a copy) `fn` runs on the cpu backend. */
+  function copiesIn(fn: () => void): number {
+    let n = 0;
+    registerKernel({ kernelName: 'Cast', backendName: 'cpu', replace: true, kernelFunc: (args) => (n++, cpuKernels.Cast(args)) });
+    try {
+      fn();
+    } finally {
+      registerKernel({ kernelName: 'Cast', backendName: 'cpu', replace: true, kernelFunc: cpuKernels.Cast });
+    }
+    expect(getKernel('Cast', 'cpu')).toBe(cpuKernels.Cast);
+    return n;
+  }
+
+  it('a leaf takes a fresh gradient as its .grad without copying it, as PyTorch steals it', () => {
+    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor([[5, 6]]);
+    expect(copiesIn(() => x.matmul(w).sum().backward())).toBe(0);
+    expect(w.grad!.toArray()).toEqual([[5, 5], [6, 6]]);
+    // the second backward sums into the first gradient, still without copies
+    expect(copiesIn(() => x.matmul(w).mul(2).sum().backward())).toBe(0);
+    expect(w.grad!.toArray()).toEqual([[15, 15], [18, 18]]);
+  });
+
+  it('copies where the gradient has other holders: the caller’s tensor, one gradient sent to two inputs, retainGrad', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const g = tensor([1, 1, 1]);
+    expect(copiesIn(() => x.backward(g))).toBe(1); // the root is the leaf: its gradient is the caller's
+    g.dispose();
+    expect(x.grad!.toArray()).toEqual([1, 1, 1]);
+    // Add sends the same tensor to both leaves: each gets its own copy, and they stay independent
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    let grads: Tensor[] = [];
+    copiesIn(() => a.add(b).mul(tensor([2, 3])).sum().backward());
+    grads = [a.grad!, b.grad!];
+    expect(grads[0]).not.toBe(grads[1]);
+    grads[0]!.dispose();
+    expect(b.grad!.toArray()).toEqual([2, 3]);
+    // a non-leaf that retains its gradient keeps a copy; the flow to its inputs continues from dy
+    const h = a.mul(1);
+    h.retainGrad();
+    a.grad = null;
+    expect(copiesIn(() => h.mul(tensor([5, 7])).sum().backward())).toBe(1);
+    expect(h.grad!.toArray()).toEqual([5, 7]);
+    expect(a.grad!.toArray()).toEqual([5, 7]);
   });
 
   it('does not dispose a gradient tensor the caller passed in', () => {

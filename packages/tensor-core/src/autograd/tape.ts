@@ -120,7 +120,13 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
       for (const t of order) {
         const dy = pending.take(t);
         if (!dy) continue;
-        if (!t.gradFn || t.retainsGrad) accumulateLeafGrad(t, dy);
+        if (!t.gradFn && pending.claim(dy)) {
+          // a leaf that is dy's only holder takes dy itself as its gradient, with no copy (PyTorch
+          // steals it the same way); a weight's gradient is never the forward's or the caller's tensor
+          accumulateLeafGrad(t, dy, true);
+          continue;
+        }
+        if (!t.gradFn || t.retainsGrad) accumulateLeafGrad(t, dy, false);
         if (t.gradFn) {
           const dxs = inputGradients(t.gradFn, dy);
           t.gradFn.inputs.forEach((x, i) => {
@@ -184,6 +190,17 @@ class PendingGradients {
     return g;
   }
 
+  /**
+   * Hands `g` (just taken) over for good when its one hold is the entry it was taken from and it
+   * is a gradient this backward made (not the caller's `gradient`, not a tensor of the forward
+   * graph): true when it did; then the caller owns and frees it instead of calling `release`.
+   */
+  claim(g: Tensor): boolean {
+    if (this.holders.get(g) !== 1 || g === this.callerOwned || g.requiresGrad) return false;
+    this.holders.delete(g);
+    return true;
+  }
+
   /** Gives up one hold on `g`, freeing it when no entry holds it any more. */
   release(g: Tensor): void {
     const n = (this.holders.get(g) ?? 0) - 1;
@@ -207,14 +224,17 @@ class PendingGradients {
   }
 }
 
-function accumulateLeafGrad(t: Tensor, dy: Tensor): void {
-  const g = dy.dtype === t.dtype ? dy.clone() : dy.to(t.dtype);
+/** Adds `dy` into `t.grad`: `dy` itself becomes (or is summed into and freed) when `owned`, else a copy. */
+function accumulateLeafGrad(t: Tensor, dy: Tensor, owned: boolean): void {
+  const g = owned && dy.dtype === t.dtype ? dy : dy.dtype === t.dtype ? dy.clone() : dy.to(t.dtype);
   if (t.grad) {
     const sum = keep(t.grad.add(g));
     t.grad.dispose();
     t.grad = sum;
+    if (owned) dy.dispose();
   } else {
     t.grad = keep(g);
+    if (owned && g !== dy) dy.dispose();
   }
 }
 
