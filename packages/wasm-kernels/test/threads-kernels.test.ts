@@ -1,7 +1,8 @@
 // The rest of a training step on the thread pool: unary maps (GELU, ReLU, exp, …), broadcasting
 // binary maps (same shape, scalar, bias rows, per-row scales: Adam's update is made of these),
 // comparisons and where (ReLU's gradient), softmax / log-softmax, layer norm, sum / max / min, a GEMM's packing and
-// a GEMM of too few rows to split by rows (by B's column panels) are split across threads above a size threshold, compute
+// a GEMM of too few rows to split by rows (by B's column panels) are split across threads above a size threshold (lower
+// while the workers still spin after a job), compute
 // bit for bit what one thread computes (each thread owns whole elements or rows) and equal cpu.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adamStep, backendInstance, layerNorm, setBackend, tensor, where, zerosLike } from '@qkv/tensor-core';
@@ -83,6 +84,39 @@ describe('threads in element-wise, softmax and layer-norm kernels', () => {
   it('keeps small jobs on the calling thread', async () => {
     const { split } = await oneAndTwo([[7, 33], [33]], (a, b) => a.add(b).gelu().softmax(-1));
     expect(split).toEqual([]);
+  });
+
+  it('uses the pool for memory-bound maps from 2¹⁷ elements while the workers still spin after a job, not once they sleep', async () => {
+    const busy = (ms: number): void => {
+      for (const end = performance.now() + ms; performance.now() < end; );
+    };
+    const wb = () => backendInstance('wasm') as WasmBackend;
+    let warm: boolean[] = [];
+    // exp is split (compute-bound); the add of 155 k elements follows at once, or after 2 ms of other work.
+    // A test process descheduled between the two lines would find the pool cold: then the add stays
+    // on the calling thread, as it must; up to three tries to see the warm case
+    let sawWarm = false;
+    for (let attempt = 0; attempt < 3 && !sawWarm; attempt++) {
+      warm = [];
+      const { split, one, two } = await oneAndTwo([big, big], (a, b) => {
+        const e = a.exp();
+        warm.push(wb().pool?.warm ?? false);
+        return e.add(b);
+      });
+      expect(Array.from(two)).toEqual(Array.from(one));
+      sawWarm = warm[1]!;
+      expect(split).toEqual(sawWarm ? ['unaryRange', 'binaryRange'] : ['unaryRange']);
+    }
+    expect(sawWarm).toBe(true);
+    warm = [];
+    const cold = await oneAndTwo([big, big], (a, b) => {
+      const e = a.exp();
+      busy(2);
+      warm.push(wb().pool?.warm ?? false);
+      return e.add(b);
+    });
+    expect(warm).toEqual([false, false]);
+    expect(cold.split).toEqual(['unaryRange']);
   });
 
   it('keeps memory-bound maps below 2¹⁹ elements on the calling thread, compute-bound ones not', async () => {

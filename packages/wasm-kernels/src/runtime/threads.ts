@@ -1,31 +1,45 @@
 // A pool of workers over the shared WebAssembly.Memory. The main thread posts row ranges through
-// a shared Int32Array and works on the first range itself; workers sleep in Atomics.wait between
-// jobs and never keep a Node process alive (unref). In browsers the workers start from a Blob URL,
+// a shared Int32Array and works on the first range itself; workers spin briefly after a job, then
+// sleep in Atomics.wait, and never keep a Node process alive (unref). In browsers the workers start from a Blob URL,
 // which inherits the creator's cross-origin isolation, so the pool also works inside a dedicated
 // worker (nested workers), as tested in headless Chromium (test/browser-threads.test.ts).
 import { SLOT, SPIN_MS, doneIndex, poolKernels, workerSource } from './worker-source.js';
 import type { PoolKernel } from './worker-source.js';
 
-/** Below this many multiply-adds a job runs on the calling thread (waking workers costs ~20 µs). */
-const THREAD_MIN_MACS = 1 << 18;
+/**
+ * Below this many multiply-adds a job runs on the calling thread while the workers sleep: waking
+ * them makes a job's round trip 50–90 µs (2-core VM, 2026-12-06).
+ */
+const THREAD_MIN_MACS = 2 ** 18;
+
+/**
+ * The threshold instead while the workers still spin after the last job (`ThreadPool.warm`): the
+ * round trip is then 1–4 µs. Measured on the 2-core machine (2026-12-06, medians of 80 calls, the
+ * previous job 0.1 ms earlier), one → two threads: add of 131 k elements 40 → 24 µs, of 262 k 84 →
+ * 43; layer norm [256, 512] 67 → 34; below 2¹⁶ elements no gain. With the workers asleep (2 ms
+ * idle) the same 131 k add went 58 → 90 µs, so the cold threshold stays.
+ */
+const WARM_MIN_MACS = 2 ** 16;
 
 /**
  * The work to count for a memory-bound map of n elements (an add, a scalar multiply, ReLU, a
- * comparison, a where): n / 2, so such maps use the pool from 2¹⁹ elements. Measured on the 2-core
- * machine (2026-12-06, medians of 50 calls): at 131 k elements two threads were slower than one
- * (add 68 → 84 µs, ReLU 39 → 69 µs), at 262 k about even (add 129 → 110, multiply 145 → 152), at
- * 524 k faster (add 220 → 161, ReLU 181 → 125), at 1 M 1.5–1.6× faster.
+ * comparison, a where, a sum): n / 2, so such maps use the pool from 2¹⁹ elements while the workers
+ * sleep and from 2¹⁷ while they spin. Measured on the 2-core machine (2026-12-06, medians of 50
+ * calls, before the workers spun): at 131 k elements two threads were slower than one (add 68 → 84
+ * µs, ReLU 39 → 69 µs), at 262 k about even (add 129 → 110, multiply 145 → 152), at 524 k faster
+ * (add 220 → 161, ReLU 181 → 125), at 1 M 1.5–1.6× faster.
  */
 export const streamWork = (n: number): number => n / 2;
 
 /**
  * Runs `local` on rows [0, rows) of a job of `macs` multiply-adds (or other unit operations): split
  * across `pool` in ranges of a multiple of `align` rows when there is a pool, at least two such
- * ranges and enough work to pay for waking the workers, else on the calling thread alone.
+ * ranges and enough work to pay for the round trip (less while the workers still spin), else on
+ * the calling thread alone.
  * @example runSplit(wb.pool, 'unaryRange', () => [op, x, out], n, 16, n * 4, local)
  */
 export function runSplit(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, align: number, macs: number, local: (r0: number, r1: number) => void): void {
-  if (pool && rows >= 2 * align && macs >= THREAD_MIN_MACS) pool.dispatch(kernel, argsOf, rows, align, local);
+  if (pool && rows >= 2 * align && macs >= (pool.warm ? WARM_MIN_MACS : THREAD_MIN_MACS)) pool.dispatch(kernel, argsOf, rows, align, local);
   else local(0, rows);
 }
 
@@ -97,6 +111,8 @@ function mayBlock(): boolean {
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly canBlock = mayBlock();
+  /** When the last job finished (performance.now()); the workers spin until about SPIN_MS later. */
+  private lastDone = -Infinity;
 
   private constructor(
     private readonly workers: AnyWorker[],
@@ -120,6 +136,15 @@ export class ThreadPool {
       spawned.map((s) => s.worker),
       control,
     );
+  }
+
+  /**
+   * True while the workers are surely still spinning after the last job (within half of SPIN_MS
+   * of its end: a worker's own window starts when it finished, up to the caller's share earlier),
+   * so that a job costs microseconds to hand out rather than a wake-up.
+   */
+  get warm(): boolean {
+    return performance.now() - this.lastDone < SPIN_MS / 2;
   }
 
   /** Threads in all, the calling thread included. */
@@ -159,6 +184,7 @@ export class ThreadPool {
       // a browser's window thread may not block: spin there; elsewhere sleep until notified
       if (this.canBlock) Atomics.wait(this.ctl, done, v, 50);
     }
+    this.lastDone = performance.now();
   }
 
   /** Stops every worker. */
