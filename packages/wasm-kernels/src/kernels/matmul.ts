@@ -4,7 +4,7 @@
 import { dims } from '@qkv/tensor-core';
 import type { KernelFunc } from '@qkv/tensor-core';
 import type { WasmBackend } from '../backend.js';
-import { runRows, runSplit, streamWork } from '../runtime/threads.js';
+import { THREAD_MIN_MACS, runRows, runSplit, streamWork } from '../runtime/threads.js';
 
 /**
  * Up to this many columns of op(B), op(A) is read in place instead of packed into strips: with at
@@ -65,9 +65,11 @@ export const batchMatMulKernel: KernelFunc<'BatchMatMul'> = ({ inputs: [a, b], a
     if (!inPlace && packsA === 1 && packsB === 1 && rows < 8) {
       // too few rows to split (decoding one token): threads take ranges of B's column panels instead.
       // Reading B is the cost, so from 2²⁰ multiply-adds (measured at one row, 2 threads against 1:
-      // 768×768 0.109 → 0.119 ms, slower; 768×2304 0.32 → 0.22 ms; 768×50257 6.6 → 4.1 ms)
+      // 768×768 0.109 → 0.119 ms, slower; 768×2304 0.32 → 0.22 ms; 768×50257 6.6 → 4.1 ms), whether
+      // or not the workers still spin: the lower warm threshold sent GPT-2 small's 768×768 GEMMs to
+      // the pool and made its cached decoding on 2 threads slower (1.61 → 1.74 s for 32 tokens)
       const cols = [pa, pb, rowsA, k, n, out.ptr] as const;
-      runSplit(wb.pool, 'gemmColumns', () => cols, Math.ceil(n / 8), 1, (rowsA * n * k) / 4, (p0, p1) => wb.exports.gemmColumns(...cols, p0, p1));
+      runSplit(wb.pool, 'gemmColumns', () => cols, Math.ceil(n / 8), 1, (rowsA * n * k) / 4, (p0, p1) => wb.exports.gemmColumns(...cols, p0, p1), THREAD_MIN_MACS);
       return { handle: out, shape, dtype: 'float32' };
     }
     const kernel = inPlace ? 'gemmBatchedInPlaceA' : 'gemmBatched';

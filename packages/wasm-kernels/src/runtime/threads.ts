@@ -10,7 +10,7 @@ import type { PoolKernel } from './worker-source.js';
  * Below this many multiply-adds a job runs on the calling thread while the workers sleep: waking
  * them makes a job's round trip 50–90 µs (2-core VM, 2026-12-06).
  */
-const THREAD_MIN_MACS = 2 ** 18;
+export const THREAD_MIN_MACS = 2 ** 18;
 
 /**
  * The threshold instead while the workers still spin after the last job (`ThreadPool.warm`): the
@@ -34,12 +34,12 @@ export const streamWork = (n: number): number => n / 2;
 /**
  * Runs `local` on rows [0, rows) of a job of `macs` multiply-adds (or other unit operations): split
  * across `pool` in ranges of a multiple of `align` rows when there is a pool, at least two such
- * ranges and enough work to pay for the round trip (less while the workers still spin), else on
- * the calling thread alone.
+ * ranges and at least `minMacs` of work to pay for the round trip (by default less while the
+ * workers still spin), else on the calling thread alone.
  * @example runSplit(wb.pool, 'unaryRange', () => [op, x, out], n, 16, n * 4, local)
  */
-export function runSplit(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, align: number, macs: number, local: (r0: number, r1: number) => void): void {
-  if (pool && rows >= 2 * align && macs >= (pool.warm ? WARM_MIN_MACS : THREAD_MIN_MACS)) pool.dispatch(kernel, argsOf, rows, align, local);
+export function runSplit(pool: ThreadPool | null, kernel: PoolKernel, argsOf: (thread: number) => readonly number[], rows: number, align: number, macs: number, local: (r0: number, r1: number) => void, minMacs = pool?.warm ? WARM_MIN_MACS : THREAD_MIN_MACS): void {
+  if (pool && rows >= 2 * align && macs >= minMacs) pool.dispatch(kernel, argsOf, rows, align, local);
   else local(0, rows);
 }
 
