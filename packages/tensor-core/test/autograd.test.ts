@@ -208,9 +208,8 @@ describe('backward memory', () => {
     // Add sends the same tensor to both leaves: each gets its own copy, and they stay independent
     const a = tensor([1, 2], { requiresGrad: true });
     const b = tensor([3, 4], { requiresGrad: true });
-    let grads: Tensor[] = [];
     copiesIn(() => a.add(b).mul(tensor([2, 3])).sum().backward());
-    grads = [a.grad!, b.grad!];
+    const grads: Tensor[] = [a.grad!, b.grad!];
     expect(grads[0]).not.toBe(grads[1]);
     grads[0]!.dispose();
     expect(b.grad!.toArray()).toEqual([2, 3]);
