@@ -203,8 +203,9 @@ describe('backward memory', () => {
     const x = tensor([1, 2, 3], { requiresGrad: true });
     const g = tensor([1, 1, 1]);
     expect(copiesIn(() => x.backward(g))).toBe(1); // the root is the leaf: its gradient is the caller's
+    expect(copiesIn(() => x.backward(g))).toBe(0); // summed into the first: the sum is new, no copy needed
     g.dispose();
-    expect(x.grad!.toArray()).toEqual([1, 1, 1]);
+    expect(x.grad!.toArray()).toEqual([2, 2, 2]);
     // Add sends the same tensor to both leaves: each gets its own copy, and they stay independent
     const a = tensor([1, 2], { requiresGrad: true });
     const b = tensor([3, 4], { requiresGrad: true });

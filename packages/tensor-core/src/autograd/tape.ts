@@ -120,7 +120,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
       for (const t of order) {
         const dy = pending.take(t);
         if (!dy) continue;
-        if (!t.gradFn && pending.claim(dy)) {
+        if (!t.gradFn && dy.dtype === t.dtype && pending.claim(dy)) {
           // a leaf that is dy's only holder takes dy itself as its gradient, with no copy (PyTorch
           // steals it the same way); a weight's gradient is never the forward's or the caller's tensor
           accumulateLeafGrad(t, dy, true);
@@ -224,17 +224,19 @@ class PendingGradients {
   }
 }
 
-/** Adds `dy` into `t.grad`: `dy` itself becomes (or is summed into and freed) when `owned`, else a copy. */
+/**
+ * Adds `dy` into `t.grad`. With `owned` (same dtype, no other holder) `dy` itself becomes the
+ * gradient, or is freed once summed in; otherwise the first gradient is a copy. A sum needs no copy.
+ */
 function accumulateLeafGrad(t: Tensor, dy: Tensor, owned: boolean): void {
-  const g = owned && dy.dtype === t.dtype ? dy : dy.dtype === t.dtype ? dy.clone() : dy.to(t.dtype);
+  const same = dy.dtype === t.dtype;
   if (t.grad) {
-    const sum = keep(t.grad.add(g));
+    const sum = keep(t.grad.add(same ? dy : dy.to(t.dtype)));
     t.grad.dispose();
     t.grad = sum;
     if (owned) dy.dispose();
   } else {
-    t.grad = keep(g);
-    if (owned && g !== dy) dy.dispose();
+    t.grad = keep(owned ? dy : same ? dy.clone() : dy.to(t.dtype));
   }
 }
 
