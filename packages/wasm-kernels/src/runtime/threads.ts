@@ -8,7 +8,7 @@ import type { PoolKernel } from './worker-source.js';
 
 /**
  * Below this many multiply-adds a job runs on the calling thread while the workers sleep: waking
- * them makes a job's round trip 50–90 µs (2-core VM, 2026-12-06).
+ * them makes a job's round trip 56–92 µs (2-core VM, 2026-12-06; see SPIN_MS).
  */
 export const THREAD_MIN_MACS = 2 ** 18;
 

@@ -10,10 +10,11 @@ export type PoolKernel = (typeof poolKernels)[number];
 
 /**
  * How long a thread spins (checking for the next job, or in the caller for the workers to finish)
- * before it sleeps in `Atomics.wait`: waking a sleeping thread cost 50–120 µs on the 2-core machine
- * (an empty job's round trip after 0.5–2 ms idle), about what a 131 k-element add takes, and a
- * training step dispatches ~60 jobs with short single-threaded gaps between them. OpenMP runtimes
- * spin the same way (GOMP_SPINCOUNT, KMP_BLOCKTIME), for far longer. Measured in the package README.
+ * before it sleeps in `Atomics.wait`: an empty job's round trip with a sleeping worker was 56–92 µs on
+ * the 2-core machine (56–63 right after the last job, 84–92 after 0.5–2 ms idle), about what a
+ * 131 k-element add takes, and a training step dispatches ~60 jobs with short single-threaded gaps
+ * between them. OpenMP runtimes spin the same way (GOMP_SPINCOUNT, KMP_BLOCKTIME), for far longer.
+ * Measured in the package README.
  */
 export const SPIN_MS = 0.5;
 
